@@ -1,0 +1,353 @@
+#!/usr/bin/env node
+// Browser end-to-end test of the admin panel against a real storybot.
+//
+//   node tests/e2e/admin-panel.e2e.mjs            (or: cd admin-web && npm run e2e)
+//
+// Needs: build/storybot (or STORYBOT_BIN), admin-web/dist (npm run build),
+// admin-web/node_modules (npm ci, for playwright-core) and Debian's chromium
+// (or CHROMIUM_BIN). Screenshots go to tests/e2e/output/. Exit code 0 = pass.
+
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const outputDir = path.join(here, 'output');
+const webDir = path.join(repoRoot, 'admin-web', 'dist');
+const storybotBin = path.resolve(repoRoot, process.env.STORYBOT_BIN || 'build/storybot');
+const chromiumBin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const START_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 15_000;
+
+// playwright-core is installed by `npm ci` in admin-web; one install for everything.
+const requireFromWeb = createRequire(path.join(repoRoot, 'admin-web', 'package.json'));
+
+const PROMPT_TITLE = '会说话的猫';
+const PROMPT_V1 = '从前，{{user_name}}遇见了一只会说话的猫。{{request}}';
+const PROMPT_V2 = '从前，{{user_name}}遇见了一只会说话的猫，它叫{{cat_name|小橘}}。{{request}} <b>不是粗体</b>';
+
+const log = (...args) => console.log('[e2e]', ...args);
+
+class StepError extends Error {}
+
+async function main() {
+  preflight();
+  fs.rmSync(outputDir, { recursive: true, force: true }); // only this run's screenshots
+  fs.mkdirSync(outputDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'storybot-e2e-'));
+  const token = crypto.randomBytes(24).toString('hex');
+  let server;
+  let context;
+  let ok = false;
+  try {
+    server = await startStorybot(tmp, token);
+    log(`storybot at ${server.baseUrl}`);
+    context = await launchBrowser(tmp);
+    const result = await runScenario(context, server.baseUrl, token);
+    ok = true;
+    log(`PASS (preview ${result.previewAvailable ? 'available: story checked' : 'not available on this server: calm message checked'})`);
+  } catch (error) {
+    console.error(`[e2e] FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
+    if (server) console.error(`[e2e] storybot output (last lines):\n${server.output().slice(-3000)}`);
+  } finally {
+    await context?.close().catch(() => {});
+    if (server) await server.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+function preflight() {
+  const problems = [];
+  if (!fs.existsSync(storybotBin)) problems.push(`storybot binary not found at ${storybotBin} (build it, or set STORYBOT_BIN)`);
+  if (!fs.existsSync(path.join(webDir, 'index.html'))) problems.push(`${webDir}/index.html missing (run: cd admin-web && npm run build)`);
+  if (!fs.existsSync(chromiumBin)) problems.push(`${chromiumBin} missing (apt-get install -y chromium)`);
+  try {
+    requireFromWeb.resolve('playwright-core');
+  } catch {
+    problems.push('playwright-core missing (run: cd admin-web && npm ci)');
+  }
+  if (problems.length) {
+    console.error(`[e2e] FAIL: cannot start:\n  - ${problems.join('\n  - ')}`);
+    process.exit(1);
+  }
+}
+
+/** Starts storybot on a free port and waits (bounded) for its "listening" line. */
+function startStorybot(tmp, token) {
+  const dataDir = path.join(tmp, 'data');
+  const logDir = path.join(tmp, 'logs');
+  fs.mkdirSync(dataDir);
+  fs.mkdirSync(logDir);
+  const child = spawn(storybotBin, [], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      STORYBOT_HTTP_PORT: '0',
+      STORYBOT_HTTP_HOST: '127.0.0.1',
+      STORYBOT_DATA_DIR: dataDir,
+      STORYBOT_LOG_DIR: logDir,
+      STORYBOT_ADMIN_TOKEN: token,
+      STORYBOT_ADMIN_WEB_DIR: webDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk) => {
+    // Never keep the token in anything we might print.
+    output = (output + chunk.toString()).split(token).join('***').slice(-20_000);
+  };
+  child.stderr.on('data', append);
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new StepError(`storybot did not print "storybot listening on http://HOST:PORT" within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    let buffered = '';
+    child.stdout.on('data', (chunk) => {
+      append(chunk);
+      buffered += chunk.toString();
+      const match = /storybot listening on (http:\/\/[^\s/]+)/.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        buffered = '';
+        resolve({ baseUrl: match[1], stop, output: () => output });
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new StepError(`cannot start ${storybotBin}: ${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new StepError(`storybot exited before listening (code ${code}, signal ${signal})\n${output}`));
+    });
+  });
+}
+
+async function launchBrowser(tmp) {
+  const { chromium } = requireFromWeb('playwright-core');
+  // A persistent context is how Playwright takes a fresh --user-data-dir.
+  return chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: chromiumBin,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+  });
+}
+
+async function runScenario(context, baseUrl, token) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const traceIds = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz') {
+      traceIds.push({ path: url.pathname, id: request.headers()['x-trace-id'] });
+    }
+  });
+
+  let n = 0;
+  const shot = async (name) => {
+    n += 1;
+    await page.screenshot({ path: path.join(outputDir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  const step = async (name, fn) => {
+    log(`step: ${name}`);
+    try {
+      await fn();
+    } catch (error) {
+      await shot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
+      throw new StepError(`step "${name}": ${error.message}`);
+    }
+  };
+  const expectVisible = (locator) => locator.first().waitFor({ state: 'visible' });
+  const toast = (kind, text) => page.locator(`[data-testid="toast-${kind}"]`, { hasText: text });
+
+  await step('open the panel and see the sign-in form', async () => {
+    await page.goto(`${baseUrl}/admin/`);
+    await expectVisible(page.getByRole('heading', { name: 'Sign in' }));
+    await shot('sign-in');
+  });
+
+  await step('empty token warns', async () => {
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectVisible(page.getByRole('alert').filter({ hasText: 'Please enter the admin token' }));
+  });
+
+  await step('wrong token says so', async () => {
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectVisible(page.getByRole('alert').filter({ hasText: 'Wrong token' }));
+    await expectVisible(toast('error', 'Trace ID'));
+    await shot('wrong-token');
+  });
+
+  await step('sign in with the right token', async () => {
+    await page.getByLabel('Admin token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Overview' }));
+    await expectVisible(page.getByTestId('healthz').getByText('up'));
+    await expectVisible(page.getByTestId('stats-section').locator('dl, [data-testid="not-available"]'));
+    await shot('overview');
+  });
+
+  let promptId;
+  await step('add a Chinese prompt, with live variables and template errors', async () => {
+    await page.getByRole('link', { name: 'Prompts', exact: true }).click();
+    await expectVisible(page.getByText('No prompts yet'));
+    await page.getByRole('link', { name: 'Add prompt' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expectVisible(page.getByTestId('editor-problem').filter({ hasText: 'must not be empty' }));
+
+    await page.getByLabel('Template', { exact: true }).fill('从前，{{user_name');
+    await expectVisible(page.getByTestId('template-error').filter({ hasText: 'line 1, column 4' }));
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expectVisible(page.getByTestId('editor-problem').filter({ hasText: 'The server refused the template' }));
+    await expectVisible(toast('error', 'Trace ID'));
+    await shot('template-error');
+
+    await page.getByLabel('Title').fill(PROMPT_TITLE);
+    await page.getByLabel('Template', { exact: true }).fill(PROMPT_V1);
+    await expectVisible(page.locator('.chip', { hasText: 'user_name' }));
+    await expectVisible(page.locator('.chip', { hasText: 'request' }));
+    if (await page.getByTestId('template-error').count()) throw new Error('valid template shown as an error');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expectVisible(toast('success', 'created'));
+    await expectVisible(page.getByTestId('current-version').filter({ hasText: 'Current version: 1' }));
+    promptId = Number(/\/admin\/prompts\/(\d+)$/.exec(page.url())?.[1]);
+    if (!promptId) throw new Error(`expected /admin/prompts/{id} after create, got ${page.url()}`);
+    await shot('prompt-created');
+  });
+
+  await step('edit it and see version 2', async () => {
+    await page.getByLabel('Template', { exact: true }).fill(PROMPT_V2);
+    await expectVisible(page.locator('.chip', { hasText: 'cat_name' }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(toast('success', 'version 2'));
+    await expectVisible(page.getByTestId('current-version').filter({ hasText: 'Current version: 2' }));
+    await expectVisible(page.getByTestId('version-2'));
+    await expectVisible(page.getByTestId('version-1'));
+    // Markup in prompt content must stay text.
+    const inert = await page.getByTestId('version-2').locator('pre.content');
+    if (!(await inert.innerText()).includes('<b>不是粗体</b>')) throw new Error('content markup not shown as text');
+    if (await page.getByTestId('version-2').locator('pre.content b').count()) throw new Error('content markup was rendered as HTML');
+    await shot('prompt-version-2');
+  });
+
+  await step('restore version 1 as version 3', async () => {
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
+    await expectVisible(page.getByTestId('current-version').filter({ hasText: 'Current version: 3' }));
+    const content = await page.getByLabel('Template', { exact: true }).inputValue();
+    if (content !== PROMPT_V1) throw new Error(`restored content differs: ${content}`);
+  });
+
+  let previewAvailable = false;
+  await step('preview a story', async () => {
+    await page.getByRole('link', { name: 'Preview', exact: true }).click();
+    await page.getByLabel('Prompt', { exact: true }).selectOption(String(promptId));
+    await page.getByRole('button', { name: 'Write the story' }).click();
+    await expectVisible(page.getByRole('alert').filter({ hasText: 'Please type a request' }));
+    await page.getByLabel('Request').fill('讲一个关于月亮的故事');
+    await page.getByLabel('User name').fill('小明');
+    await page.getByRole('button', { name: 'Write the story' }).click();
+    const story = page.getByTestId('story');
+    const unavailable = page.getByTestId('not-available');
+    await expectVisible(story.or(unavailable));
+    previewAvailable = await story.isVisible();
+    if (previewAvailable) {
+      const text = (await story.locator('.story-text').innerText()).trim();
+      if (!text) throw new Error('the preview returned an empty story');
+      await expectVisible(page.getByTestId('story-engine'));
+      log(`story (${text.length} chars): ${text.slice(0, 80).replace(/\s+/g, ' ')}…`);
+    } else {
+      log('preview endpoint not available on this server (404): calm message shown');
+      if (await toast('error', 'preview').count()) throw new Error('an error toast appeared for a missing endpoint');
+    }
+    await shot('preview');
+  });
+
+  await step('conversations page never crashes', async () => {
+    await page.getByRole('link', { name: 'Conversations', exact: true }).click();
+    await expectVisible(page.locator('.conversations, [data-testid="not-available"], .empty'));
+  });
+
+  await step('the prompt list works at phone width (375 px)', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.getByRole('link', { name: 'Prompts', exact: true }).click();
+    await expectVisible(page.getByTestId(`prompt-row-${promptId}`));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`page is ${overflow}px wider than the 375px screen`);
+    await shot('prompts-375px');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  await step('delete the prompt after confirming', async () => {
+    await page.getByRole('button', { name: `Delete prompt “${PROMPT_TITLE}”` }).click();
+    const dialog = page.getByRole('alertdialog');
+    await expectVisible(dialog);
+    await shot('delete-confirm');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expectVisible(toast('success', 'deleted'));
+    await page.getByTestId(`prompt-row-${promptId}`).waitFor({ state: 'detached' });
+    const response = await fetch(`${baseUrl}/api/prompts`, { headers: { Authorization: `Bearer ${token}` } });
+    const prompts = await response.json();
+    if (prompts.some((p) => p.id === promptId)) throw new Error('the server still has the prompt');
+    await shot('prompt-deleted');
+  });
+
+  await step('switch to Chinese; the choice survives a reload', async () => {
+    await page.getByLabel('Language').selectOption('zh');
+    await expectVisible(page.getByRole('link', { name: '提示词', exact: true }));
+    await page.reload();
+    await expectVisible(page.getByRole('heading', { name: '提示词' }));
+    await shot('chinese-ui');
+  });
+
+  await step('sign out', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expectVisible(page.getByRole('heading', { name: '登录' }));
+    await page.reload();
+    await expectVisible(page.getByLabel('管理员令牌'));
+  });
+
+  await step('every request carried its own X-Trace-Id', async () => {
+    const bad = traceIds.filter((entry) => !/^[0-9a-f]{32}$/.test(entry.id ?? ''));
+    if (bad.length) throw new Error(`requests without a valid X-Trace-Id: ${JSON.stringify(bad.slice(0, 3))}`);
+    if (new Set(traceIds.map((entry) => entry.id)).size !== traceIds.length) throw new Error('a trace id was reused');
+    if (traceIds.length < 10) throw new Error(`only ${traceIds.length} API requests seen`);
+  });
+
+  if (pageErrors.length) throw new StepError(`uncaught errors in the page: ${pageErrors.join(' | ')}`);
+  return { previewAvailable };
+}
+
+await main();

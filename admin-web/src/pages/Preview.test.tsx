@@ -1,0 +1,46 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { mockFetch, renderApp, samplePrompt } from '../test/helpers';
+
+describe('story preview', () => {
+  it('shows a calm message when the server has no preview endpoint yet', async () => {
+    mockFetch((call) => (call.path === '/api/prompts' ? { body: [samplePrompt] } : undefined));
+    renderApp('/preview');
+    await userEvent.type(await screen.findByLabelText('Request'), 'a story');
+    await userEvent.click(screen.getByRole('button', { name: 'Write the story' }));
+    expect(await screen.findByTestId('not-available')).toHaveTextContent('Not available on this server yet.');
+    expect(screen.queryByTestId('toast-error')).toBeNull();
+  });
+
+  it('warns on an empty request', async () => {
+    const calls = mockFetch(() => ({ body: [] }));
+    renderApp('/preview');
+    await userEvent.click(await screen.findByRole('button', { name: 'Write the story' }));
+    expect(screen.getAllByText('Please type a request.').length).toBeGreaterThan(0);
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('sends prompt, request and user name, and shows the story and engine', async () => {
+    const calls = mockFetch((call) => {
+      if (call.path === '/api/prompts') return { body: [samplePrompt] };
+      if (call.path === '/api/stories/preview') {
+        return { body: { story: '从前，小明遇见了一只会说话的猫。<script>x</script>', prompt_id: 7, engine: 'offline' } };
+      }
+      return undefined;
+    });
+    const { container } = renderApp('/preview');
+    await userEvent.selectOptions(await screen.findByLabelText('Prompt'), '7');
+    await userEvent.type(screen.getByLabelText('Request'), '讲个故事');
+    await userEvent.type(screen.getByLabelText('User name'), '小明');
+    await userEvent.click(screen.getByRole('button', { name: 'Write the story' }));
+    expect(await screen.findByTestId('story')).toHaveTextContent('从前，小明遇见了一只会说话的猫。<script>x</script>');
+    expect(container.querySelector('[data-testid="story"] script')).toBeNull();
+    expect(screen.getByTestId('story-engine')).toHaveTextContent('Written by: offline');
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      request: '讲个故事',
+      prompt_id: 7,
+      variables: { user_name: '小明' },
+    });
+  });
+});

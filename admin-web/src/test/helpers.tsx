@@ -1,0 +1,69 @@
+import { render } from '@testing-library/react';
+import { vi } from 'vitest';
+import { App } from '../App';
+import { Providers } from '../Providers';
+
+export interface Call {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface FakeResponse {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (call: Call) => FakeResponse | undefined;
+
+/** Replaces fetch; the handler answers by method and path, unknown routes get 404. */
+export function mockFetch(handler: Handler) {
+  const calls: Call[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input), 'http://panel.test');
+    const call: Call = {
+      method: init.method ?? 'GET',
+      path: url.pathname + url.search,
+      headers: { ...(init.headers as Record<string, string>) },
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+    };
+    calls.push(call);
+    const answer = handler(call) ?? {
+      status: 404,
+      body: { error: { code: 'not_found', message: `no route for ${call.method} ${url.pathname}` }, trace_id: 'x' },
+    };
+    const status = answer.status ?? 200;
+    const text = answer.body === undefined ? null : JSON.stringify(answer.body);
+    return new Response(status === 204 ? null : text, { status, headers: answer.headers });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return calls;
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message }, trace_id: 'ignored' };
+}
+
+/** Renders the whole app at a path, signed in unless token is null. */
+export function renderApp(path = '/', token: string | null = 'secret-token') {
+  if (token) sessionStorage.setItem('storybot.admin.token', token);
+  // Vitest may not apply Vite's base, so build the URL the way the router reads it.
+  window.history.pushState(null, '', import.meta.env.BASE_URL.replace(/\/+$/, '') + path);
+  return render(
+    <Providers>
+      <App />
+    </Providers>,
+  );
+}
+
+export const samplePrompt = {
+  id: 7,
+  title: '会说话的猫',
+  content: '从前，{{user_name}}遇见了一只会说话的猫。{{request}}',
+  enabled: true,
+  version: 1,
+  created_at: '2026-01-02T03:04:05Z',
+  updated_at: '2026-01-02T03:04:05Z',
+};

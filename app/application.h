@@ -1,0 +1,35 @@
+#pragma once
+// The composition root: config → logger → database → stores → services → router → server.
+// A library (not only main.cpp) so that tests can start the whole service in-process.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "core/result.h"
+
+namespace storybot {
+
+class Application {
+ public:
+  struct Started {
+    std::uint16_t port = 0;
+    std::string admin_token_notice;  // what to print about the admin token, once, at start
+  };
+
+  // Opens everything and binds the listening socket; nothing is served until Run().
+  static Result<std::unique_ptr<Application>> Create(const Config& config);
+  ~Application();
+
+  const Started& started() const;
+  // Serves until SIGINT/SIGTERM (when `stop_on_signals`) or Shutdown(); returns after the drain.
+  void Run(bool stop_on_signals);
+  void Shutdown();
+
+ private:
+  struct Parts;
+  explicit Application(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace storybot

@@ -1,0 +1,85 @@
+// storybot: an AI story bot for Telegram, Slack and webhooks. See README.md.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "app/application.h"
+#include "core/config.h"
+#include "storybot/version.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: storybot [--config FILE] [--check-config] [--help] [--version]
+
+  --config FILE    read settings from a JSON file (environment variables still win)
+  --check-config   validate the settings, print them with secrets masked, exit 0 or 1
+  --help           show this help
+  --version        print the version
+
+Every setting can come from the environment (STORYBOT_*); see config/storybot.example.json.
+)";
+
+void PrintSettings() {
+  std::cout << "\nsettings (environment variable, JSON key):\n";
+  for (const auto& s : storybot::ListSettings()) {
+    std::cout << "  " << s.env_name << "  (" << s.json_key << ")  " << s.doc
+              << (s.secret ? " [secret]" : "") << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  storybot::ConfigSources sources;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      PrintSettings();
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "storybot " << storybot::kVersion << "\n";
+      return 0;
+    }
+    if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--config" && i + 1 < argc) {
+      sources.file_path = argv[++i];
+    } else if (arg.starts_with("--config=")) {
+      sources.file_path = std::string(arg.substr(9));
+    } else {
+      std::cerr << "storybot: unknown argument '" << arg << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  sources.env = storybot::ProcessEnv();
+  sources.env_names = storybot::ProcessEnvNames("STORYBOT_");
+
+  auto config = storybot::LoadConfig(sources);
+  if (!config.ok()) {
+    std::cerr << "storybot: invalid configuration: " << config.error().message << "\n";
+    return 1;
+  }
+  if (check_only) {
+    std::cout << storybot::DescribeConfig(config.value());
+    std::cerr << "storybot: configuration is valid\n";
+    return 0;
+  }
+
+  auto app = storybot::Application::Create(config.value());
+  if (!app.ok()) {
+    std::cerr << "storybot: cannot start: " << app.error().message << "\n";
+    return 1;
+  }
+  const auto& started = app.value()->started();
+  const std::string base =
+      "http://" + config.value().http.host + ":" + std::to_string(started.port);
+  if (!started.admin_token_notice.empty()) std::cout << started.admin_token_notice << "\n";
+  std::cout << "admin panel: " << base << "/admin/\n";
+  std::cout << "storybot listening on " << base << std::endl;  // flushed: tests wait for it
+  app.value()->Run(true);
+  return 0;
+}

@@ -1,0 +1,74 @@
+#pragma once
+// Typed configuration: built-in defaults < JSON file (--config) < STORYBOT_* environment.
+// Loaded and validated once at start; after that a Config is a plain immutable value.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace storybot {
+
+struct Config {
+  struct Http {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int threads = 0;  // 0 until loaded: then the number of cores
+  } http;
+  std::string data_dir = "./data";
+  std::string log_dir = "./logs";
+  std::string log_level = "info";
+  std::string admin_token;  // empty: generated on first start and kept in data_dir
+  std::vector<std::string> cors_origins = {"http://localhost:5173"};
+  std::string admin_web_dir = "admin-web/dist";
+  struct Llm {
+    std::string base_url;  // empty: the offline storyteller
+    std::string api_key;
+    std::string model;
+    int timeout_s = 60;
+  } llm;
+  int workers = 64;
+  struct Telegram {
+    std::string bot_token;  // empty: adapter off
+    std::string mode = "webhook";
+    std::string webhook_secret;
+    std::string api_url = "https://api.telegram.org";
+  } telegram;
+  struct Slack {
+    std::string signing_secret;  // empty: adapter off
+    std::string bot_token;
+    std::string api_url = "https://slack.com/api";
+  } slack;
+};
+
+// Reads one environment variable; injectable so tests need not touch the real environment.
+// Returns false when the variable is unset.
+using EnvLookup = std::function<bool(const std::string& name, std::string& value)>;
+// The process environment, and the names of all its STORYBOT_* variables.
+EnvLookup ProcessEnv();
+std::vector<std::string> ProcessEnvNames(std::string_view prefix);
+
+struct ConfigSources {
+  std::string file_path;              // empty: no file
+  EnvLookup env;                      // required
+  std::vector<std::string> env_names; // names present, used to reject unknown STORYBOT_* variables
+};
+
+// Builds the effective config. Unknown keys or variables and invalid values are errors that name
+// the key (e.g. "http.port: must be an integer in 0..65535 (STORYBOT_HTTP_PORT)").
+Result<Config> LoadConfig(const ConfigSources& sources);
+
+// The effective config as pretty JSON with every secret shown as "***" (empty secrets stay "").
+std::string DescribeConfig(const Config& config);
+
+// Every setting: its environment variable, JSON key, whether it is secret, and what it means.
+struct SettingInfo {
+  std::string env_name;  // STORYBOT_HTTP_PORT
+  std::string json_key;  // http.port
+  bool secret;
+  std::string doc;
+};
+std::vector<SettingInfo> ListSettings();
+
+}  // namespace storybot

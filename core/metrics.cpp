@@ -1,0 +1,144 @@
+#include "core/metrics.h"
+
+#include <dirent.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+namespace storybot {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries kHttpBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+// Reads what /proc says about this process: CPU seconds and resident bytes.
+struct ProcStat {
+  double cpu_seconds = 0;
+  double resident_bytes = 0;
+  double virtual_bytes = 0;
+};
+
+ProcStat ReadProcStat() {
+  ProcStat stat;
+  std::ifstream in("/proc/self/stat");
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t paren = content.rfind(')');
+  if (paren == std::string::npos) return stat;
+  std::istringstream fields(content.substr(paren + 2));
+  std::string field;
+  // After "pid (comm) " the fields start at 3 (state); utime=14, stime=15, vsize=23, rss=24.
+  double utime = 0, stime = 0, vsize = 0, rss = 0;
+  for (int index = 3; fields >> field && index <= 24; ++index) {
+    if (index == 14) utime = std::stod(field);
+    if (index == 15) stime = std::stod(field);
+    if (index == 23) vsize = std::stod(field);
+    if (index == 24) rss = std::stod(field);
+  }
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  stat.cpu_seconds = (utime + stime) / ticks;
+  stat.virtual_bytes = vsize;
+  stat.resident_bytes = rss * static_cast<double>(sysconf(_SC_PAGESIZE));
+  return stat;
+}
+
+double CountOpenFds() {
+  double count = 0;
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    while (readdir(dir) != nullptr) ++count;
+    closedir(dir);
+    count -= 3;  // ".", ".." and the directory's own descriptor
+  }
+  return count;
+}
+
+}  // namespace
+
+struct Metrics::Impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  prometheus::Family<prometheus::Counter>& http_requests =
+      prometheus::BuildCounter()
+          .Name("storybot_http_requests_total")
+          .Help("HTTP requests answered, by method, route pattern and status")
+          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& http_duration =
+      prometheus::BuildHistogram()
+          .Name("storybot_http_request_duration_seconds")
+          .Help("Time from a request's arrival to its answer, by method and route pattern")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& build_info = prometheus::BuildGauge()
+                                                          .Name("storybot_build_info")
+                                                          .Help("Always 1; labelled by version")
+                                                          .Register(*registry);
+  prometheus::Counter& cpu_seconds = prometheus::BuildCounter()
+                                         .Name("process_cpu_seconds_total")
+                                         .Help("User and system CPU time spent in seconds")
+                                         .Register(*registry)
+                                         .Add({});
+  prometheus::Gauge& resident_bytes = prometheus::BuildGauge()
+                                          .Name("process_resident_memory_bytes")
+                                          .Help("Resident memory size in bytes")
+                                          .Register(*registry)
+                                          .Add({});
+  prometheus::Gauge& virtual_bytes = prometheus::BuildGauge()
+                                         .Name("process_virtual_memory_bytes")
+                                         .Help("Virtual memory size in bytes")
+                                         .Register(*registry)
+                                         .Add({});
+  prometheus::Gauge& open_fds = prometheus::BuildGauge()
+                                    .Name("process_open_fds")
+                                    .Help("Number of open file descriptors")
+                                    .Register(*registry)
+                                    .Add({});
+  prometheus::Gauge& start_time = prometheus::BuildGauge()
+                                      .Name("process_start_time_seconds")
+                                      .Help("Start time of the process since the Unix epoch")
+                                      .Register(*registry)
+                                      .Add({});
+  std::mutex render_mutex;
+  double last_cpu_seconds = 0;
+};
+
+Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
+  impl_->build_info.Add({{"version", std::string(version)}}).Set(1);
+  impl_->start_time.Set(std::chrono::duration<double>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route, int status,
+                                 double seconds) {
+  impl_->http_requests
+      .Add({{"method", std::string(method)},
+            {"route", std::string(route)},
+            {"status", std::to_string(status)}})
+      .Increment();
+  impl_->http_duration
+      .Add({{"method", std::string(method)}, {"route", std::string(route)}}, kHttpBuckets)
+      .Observe(seconds);
+}
+
+std::string Metrics::Render() {
+  std::lock_guard lock(impl_->render_mutex);
+  const ProcStat stat = ReadProcStat();
+  if (stat.cpu_seconds > impl_->last_cpu_seconds) {
+    impl_->cpu_seconds.Increment(stat.cpu_seconds - impl_->last_cpu_seconds);
+    impl_->last_cpu_seconds = stat.cpu_seconds;
+  }
+  impl_->resident_bytes.Set(stat.resident_bytes);
+  impl_->virtual_bytes.Set(stat.virtual_bytes);
+  impl_->open_fds.Set(CountOpenFds());
+  return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+}  // namespace storybot

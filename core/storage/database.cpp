@@ -1,0 +1,106 @@
+#include "core/storage/database.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+
+namespace storybot {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "prompts and their version history", R"sql(
+        CREATE TABLE prompts (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          title      TEXT    NOT NULL,
+          content    TEXT    NOT NULL,
+          enabled    INTEGER NOT NULL DEFAULT 1,
+          version    INTEGER NOT NULL DEFAULT 1,
+          created_at TEXT    NOT NULL,
+          updated_at TEXT    NOT NULL
+        );
+        CREATE TABLE prompt_versions (
+          prompt_id  INTEGER NOT NULL REFERENCES prompts(id) ON DELETE CASCADE,
+          version    INTEGER NOT NULL,
+          title      TEXT    NOT NULL,
+          content    TEXT    NOT NULL,
+          enabled    INTEGER NOT NULL,
+          created_at TEXT    NOT NULL,
+          PRIMARY KEY (prompt_id, version)
+        );
+      )sql"},
+  };
+  return migrations;
+}
+
+Status MigrateTo(SQLite::Database& db, int target) {
+  try {
+    int current = db.execAndGet("PRAGMA user_version").getInt();
+    for (const Migration& m : Migrations()) {
+      if (m.version <= current || m.version > target) continue;
+      SQLite::Transaction tx(db);
+      db.exec(std::string(m.sql));
+      db.exec("PRAGMA user_version = " + std::to_string(m.version));
+      tx.commit();
+      current = m.version;
+    }
+  } catch (const std::exception& e) {
+    return Unavailable(std::string("database migration failed: ") + e.what());
+  }
+  return {};
+}
+
+Database::Database(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  try {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+    db->setBusyTimeout(5000);
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = FULL");
+    db->exec("PRAGMA foreign_keys = ON");
+    const int newest = Migrations().back().version;
+    const int found = db->execAndGet("PRAGMA user_version").getInt();
+    if (found > newest) {
+      return Unavailable("database " + path + " has schema version " + std::to_string(found) +
+                         ", newer than this storybot knows (" + std::to_string(newest) + ")");
+    }
+    Status migrated = MigrateTo(*db, newest);
+    if (!migrated.ok()) return migrated.error();
+    return std::unique_ptr<Database>(new Database(std::move(db)));
+  } catch (const std::exception& e) {
+    return Unavailable("cannot open database " + path + ": " + e.what());
+  }
+}
+
+Status Database::WithConnection(const std::function<Status(SQLite::Database&)>& work) {
+  std::lock_guard lock(mutex_);
+  try {
+    return work(*db_);
+  } catch (const std::exception& e) {
+    return Unavailable(std::string("database error: ") + e.what());
+  }
+}
+
+int Database::SchemaVersion() {
+  int version = -1;
+  Status s = WithConnection([&](SQLite::Database& db) -> Status {
+    version = db.execAndGet("PRAGMA user_version").getInt();
+    return {};
+  });
+  return s.ok() ? version : -1;
+}
+
+bool Database::Healthy() {
+  bool ok = false;
+  Status s = WithConnection([&](SQLite::Database& db) -> Status {
+    ok = db.execAndGet("SELECT 1").getInt() == 1;
+    return {};
+  });
+  return s.ok() && ok;
+}
+
+}  // namespace storybot

@@ -36,7 +36,9 @@ function TemplateErrorView({ content, error }: { content: string; error: Templat
   // Show at most 40 code points around the spot so long lines stay readable.
   const start = Math.max(0, error.column - 1 - 20);
   const excerpt = lineText.slice(start, start + 40).join('');
-  const caretColumn = error.column - 1 - start;
+  // The caret sits after an invisible copy of the text before it, so it lines up
+  // even with double-width (CJK) characters.
+  const beforeCaret = lineText.slice(start, error.column - 1).join('');
 
   return (
     <div className="template-error" role="alert" data-testid="template-error">
@@ -44,7 +46,7 @@ function TemplateErrorView({ content, error }: { content: string; error: Templat
       <pre aria-hidden="true" className="caret-excerpt">
         {excerpt}
         {'\n'}
-        {' '.repeat(Math.max(0, caretColumn))}^
+        <span className="caret-pad">{beforeCaret}</span>^
       </pre>
     </div>
   );

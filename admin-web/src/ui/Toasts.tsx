@@ -31,7 +31,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const show = useCallback(
     (kind: ToastKind, text: string, traceId?: string) => {
       const id = nextId.current++;
-      setToasts((list) => [...list.slice(-4), { id, kind, text, traceId }]);
+      // Keep only the newest few so toasts never bury the page.
+      setToasts((list) => [...list.slice(-3), { id, kind, text, traceId }]);
       window.setTimeout(() => dismiss(id), LIFETIME_MS[kind]);
     },
     [dismiss],

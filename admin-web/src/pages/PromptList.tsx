@@ -83,7 +83,7 @@ export function PromptList() {
               <th scope="col">{t('prompts.colVersion')}</th>
               <th scope="col">{t('prompts.colUpdated')}</th>
               <th scope="col">
-                <span className="visually-hidden">{t('prompts.edit')}</span>
+                <span className="visually-hidden">{t('prompts.colActions')}</span>
               </th>
             </tr>
           </thead>

@@ -228,7 +228,7 @@ async function runScenario(context, baseUrl, token) {
     await expectVisible(page.getByTestId('editor-problem').filter({ hasText: 'must not be empty' }));
 
     await page.getByLabel('Template', { exact: true }).fill('从前，{{user_name');
-    await expectVisible(page.getByTestId('template-error').filter({ hasText: 'line 1, column 4' }));
+    await expectVisible(page.getByTestId('template-error').filter({ hasText: 'character 4 (line 1, column 4)' }));
     await page.getByRole('button', { name: 'Create' }).click();
     await expectVisible(page.getByTestId('editor-problem').filter({ hasText: 'The server refused the template' }));
     await expectVisible(toast('error', 'Trace ID'));

@@ -30,7 +30,7 @@ describe('prompt editor', () => {
     mockFetch(() => undefined);
     renderApp('/prompts/new');
     typeTemplate('第一行\n猫说{{1name}}');
-    expect(screen.getByTestId('template-error')).toHaveTextContent('line 2, column 3');
+    expect(screen.getByTestId('template-error')).toHaveTextContent('character 7 (line 2, column 3)');
     expect(screen.getByTestId('template-error')).toHaveTextContent('“1name” is not a valid name');
   });
 

@@ -42,7 +42,7 @@ function TemplateErrorView({ content, error }: { content: string; error: Templat
 
   return (
     <div className="template-error" role="alert" data-testid="template-error">
-      <p>{t('template.error', { line: error.line, column: error.column, reason })}</p>
+      <p>{t('template.error', { character: error.character, line: error.line, column: error.column, reason })}</p>
       <pre aria-hidden="true" className="caret-excerpt">
         {excerpt}
         {'\n'}

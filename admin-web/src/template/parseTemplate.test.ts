@@ -18,7 +18,7 @@ describe('parseTemplate', () => {
 
   it('reports an unclosed {{ at its line and column in code points', () => {
     const parsed = parseTemplate('第一行\n猫说{{name');
-    expect(parsed.error).toMatchObject({ kind: 'unclosed', line: 2, column: 3, offset: 6 });
+    expect(parsed.error).toMatchObject({ kind: 'unclosed', line: 2, column: 3, character: 7 });
   });
 
   it('reports an empty name', () => {
@@ -28,8 +28,20 @@ describe('parseTemplate', () => {
 
   it('reports a bad name with the name', () => {
     expect(parseTemplate('x {{1abc}}').error).toMatchObject({ kind: 'bad_name', name: '1abc', column: 3 });
-    expect(parseTemplate('{{ name }}').error).toMatchObject({ kind: 'bad_name', name: ' name ' });
+    expect(parseTemplate('{{a-b}}').error).toMatchObject({ kind: 'bad_name', name: 'a-b' });
     expect(parseTemplate('{{名字}}').error).toMatchObject({ kind: 'bad_name' });
+  });
+
+  it('ignores spaces and tabs around names and fallbacks, like the server', () => {
+    expect(parseTemplate('{{ user_name }} {{\tlang | 中文 }}')).toEqual({
+      variables: [{ name: 'user_name' }, { name: 'lang', fallback: '中文' }],
+      error: null,
+    });
+    expect(parseTemplate('{{   }}').error?.kind).toBe('empty_name');
+  });
+
+  it('reports a {{ opened again before it closes', () => {
+    expect(parseTemplate('猫{{a {{b}}').error).toMatchObject({ kind: 'nested', character: 2 });
   });
 
   it('keeps variables found before the error', () => {

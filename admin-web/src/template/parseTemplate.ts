@@ -1,13 +1,15 @@
-// Mirrors the server's template rules (contract section 4) so the editor can show
-// variables and errors while typing; the server stays the judge on save.
+// Mirrors the server's template rules (contract section 4, core/template.cpp) so
+// the editor can show variables and errors while typing; the server stays the
+// judge on save.
 //   {{name}}  or  {{name|fallback}},  name = [A-Za-z_][A-Za-z0-9_]*
+// Spaces and tabs around the name and the fallback are ignored, like the server.
 
-export type TemplateErrorKind = 'unclosed' | 'empty_name' | 'bad_name';
+export type TemplateErrorKind = 'unclosed' | 'nested' | 'empty_name' | 'bad_name';
 
 export interface TemplateError {
   kind: TemplateErrorKind;
-  /** Offset of the offending `{{` in code points (what the admin sees). */
-  offset: number;
+  /** 1-based position of the offending `{{` in code points, as the server counts. */
+  character: number;
   line: number; // 1-based
   column: number; // 1-based, in code points
   name?: string;
@@ -37,14 +39,15 @@ export function parseTemplate(template: string): ParsedTemplate {
     if (close < 0) return { variables, error: errorAt(template, open, 'unclosed') };
 
     const inner = template.slice(open + 2, close);
+    if (inner.includes('{{')) return { variables, error: errorAt(template, open, 'nested') };
     const bar = inner.indexOf('|');
-    const name = bar < 0 ? inner : inner.slice(0, bar);
+    const name = trim(bar < 0 ? inner : inner.slice(0, bar));
     if (name === '') return { variables, error: errorAt(template, open, 'empty_name') };
     if (!NAME.test(name)) return { variables, error: { ...errorAt(template, open, 'bad_name'), name } };
 
     if (!seen.has(name)) {
       seen.add(name);
-      variables.push(bar < 0 ? { name } : { name, fallback: inner.slice(bar + 1) });
+      variables.push(bar < 0 ? { name } : { name, fallback: trim(inner.slice(bar + 1)) });
     }
     index = close + 2;
   }
@@ -62,5 +65,7 @@ function errorAt(template: string, utf16Offset: number, kind: TemplateErrorKind)
       column += 1;
     }
   }
-  return { kind, offset: before.length, line, column };
+  return { kind, character: before.length + 1, line, column };
 }
+
+const trim = (text: string) => text.replace(/^[ \t]+|[ \t]+$/g, '');

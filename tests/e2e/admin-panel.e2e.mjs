@@ -6,6 +6,8 @@
 // Needs: build/storybot (or STORYBOT_BIN), admin-web/dist (npm run build),
 // admin-web/node_modules (npm ci, for playwright-core) and Debian's chromium
 // (or CHROMIUM_BIN). Screenshots go to tests/e2e/output/. Exit code 0 = pass.
+// The preview step adapts: while the server answers 404 it checks the calm
+// "not available" message, once the endpoint exists it checks the story.
 
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -49,6 +51,9 @@ async function main() {
     log(`storybot at ${server.baseUrl}`);
     context = await launchBrowser(tmp);
     const result = await runScenario(context, server.baseUrl, token);
+    await context.close();
+    await server.stop(); // flushes the log
+    checkLogHasTrace(path.join(tmp, 'logs', 'storybot.ndjson'), result.shownTraceId);
     ok = true;
     log(`PASS (preview ${result.previewAvailable ? 'available: story checked' : 'not available on this server: calm message checked'})`);
   } catch (error) {
@@ -60,6 +65,17 @@ async function main() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   process.exit(ok ? 0 : 1);
+}
+
+/** The trace id an error toast showed must lead to the server's log line (Kibana's trace.id). */
+function checkLogHasTrace(logFile, traceId) {
+  if (!fs.existsSync(logFile)) throw new StepError(`no server log at ${logFile}`);
+  const found = fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .some((line) => line.includes(traceId) && JSON.parse(line)['trace.id'] === traceId);
+  if (!found) throw new StepError(`the trace id shown in the error toast (${traceId}) is in no log line's trace.id`);
+  log(`log line found for the toast's trace id ${traceId}`);
 }
 
 function preflight() {
@@ -116,7 +132,7 @@ function startStorybot(tmp, token) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new StepError(`storybot did not print "storybot listening on http://HOST:PORT" within ${START_TIMEOUT_MS / 1000} s`));
+      reject(new StepError(`storybot did not print "storybot listening on http://HOST:PORT" within ${START_TIMEOUT_MS / 1000} s\n${output}`));
     }, START_TIMEOUT_MS);
     let buffered = '';
     child.stdout.on('data', (chunk) => {
@@ -202,11 +218,13 @@ async function runScenario(context, baseUrl, token) {
     await expectVisible(page.getByRole('alert').filter({ hasText: 'Please enter the admin token' }));
   });
 
+  let shownTraceId;
   await step('wrong token says so', async () => {
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectVisible(page.getByRole('alert').filter({ hasText: 'Wrong token' }));
-    await expectVisible(toast('error', 'Trace ID'));
+    shownTraceId = (await toast('error', 'Wrong token').locator('.trace-id code').innerText()).trim();
+    if (!/^[0-9a-f]{32}$/.test(shownTraceId)) throw new Error(`error toast shows no trace id (${shownTraceId})`);
     await shot('wrong-token');
   });
 
@@ -347,7 +365,7 @@ async function runScenario(context, baseUrl, token) {
   });
 
   if (pageErrors.length) throw new StepError(`uncaught errors in the page: ${pageErrors.join(' | ')}`);
-  return { previewAvailable };
+  return { previewAvailable, shownTraceId };
 }
 
 await main();

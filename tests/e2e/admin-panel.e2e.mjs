@@ -207,6 +207,26 @@ async function runScenario(context, baseUrl, token) {
   const expectVisible = (locator) => locator.first().waitFor({ state: 'visible' });
   const toast = (kind, text) => page.locator(`[data-testid="toast-${kind}"]`, { hasText: text });
 
+  await step('storybot serves the built panel under /admin/', async () => {
+    const index = await fetch(`${baseUrl}/admin/`);
+    if (!index.ok || !index.headers.get('content-type')?.startsWith('text/html')) {
+      throw new Error(`/admin/ answered ${index.status} ${index.headers.get('content-type')}`);
+    }
+    const asset = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(await index.text())?.[1];
+    if (!asset) throw new Error('index.html names no /admin/assets/*.js script');
+    const script = await fetch(baseUrl + asset);
+    if (!script.ok || !/javascript/.test(script.headers.get('content-type') ?? '')) {
+      throw new Error(`${asset} answered ${script.status} ${script.headers.get('content-type')}`);
+    }
+    if (!/max-age=\d{6,}/.test(script.headers.get('cache-control') ?? '')) {
+      throw new Error(`hashed asset without a long cache: ${script.headers.get('cache-control')}`);
+    }
+    const deepLink = await fetch(`${baseUrl}/admin/prompts/12345`);
+    if (!deepLink.ok || !(await deepLink.text()).includes('id="root"')) {
+      throw new Error(`a client-side route answered ${deepLink.status}, not index.html`);
+    }
+  });
+
   await step('open the panel and see the sign-in form', async () => {
     await page.goto(`${baseUrl}/admin/`);
     await expectVisible(page.getByRole('heading', { name: 'Sign in' }));

@@ -345,6 +345,13 @@ async function runScenario(context, baseUrl, token) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (overflow > 0) throw new Error(`page is ${overflow}px wider than the 375px screen`);
     await shot('prompts-375px');
+    await page.getByRole('link', { name: `Edit prompt “${PROMPT_TITLE}”` }).click();
+    await expectVisible(page.getByTestId('version-3'));
+    const editorOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (editorOverflow > 0) throw new Error(`the editor is ${editorOverflow}px wider than the 375px screen`);
+    await shot('editor-375px');
+    await page.getByRole('link', { name: 'Prompts', exact: true }).click();
+    await expectVisible(page.getByTestId(`prompt-row-${promptId}`));
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 

@@ -104,8 +104,10 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
 
 const Application::Started& Application::started() const { return parts_->started; }
 
-void Application::Run(bool stop_on_signals) {
-  parts_->server->Run(stop_on_signals);
+void Application::StopOnSignals() { parts_->server->StopOnSignals(); }
+
+void Application::Run() {
+  parts_->server->Run();
   parts_->pool->Stop();
   parts_->logger->Log(LogLevel::kInfo, "storybot stopped");
   parts_->logger->Flush();

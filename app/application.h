@@ -22,8 +22,10 @@ class Application {
   ~Application();
 
   const Started& started() const;
-  // Serves until SIGINT/SIGTERM (when `stop_on_signals`) or Shutdown(); returns after the drain.
-  void Run(bool stop_on_signals);
+  // SIGINT/SIGTERM start the graceful shutdown from now on.
+  void StopOnSignals();
+  // Serves until Shutdown() or a signal; returns after the drain.
+  void Run();
   void Shutdown();
 
  private:

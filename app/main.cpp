@@ -74,12 +74,13 @@ int main(int argc, char** argv) {
     std::cerr << "storybot: cannot start: " << app.error().message << "\n";
     return 1;
   }
+  app.value()->StopOnSignals();
   const auto& started = app.value()->started();
   const std::string base =
       "http://" + config.value().http.host + ":" + std::to_string(started.port);
   if (!started.admin_token_notice.empty()) std::cout << started.admin_token_notice << "\n";
   std::cout << "admin panel: " << base << "/admin/\n";
   std::cout << "storybot listening on " << base << std::endl;  // flushed: tests wait for it
-  app.value()->Run(true);
+  app.value()->Run();
   return 0;
 }

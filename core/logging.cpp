@@ -245,9 +245,9 @@ void Logger::Write(LogLevel level, std::string_view dataset, std::string_view me
   if (impl_->file) impl_->file->log(ToSpd(level), line);
   if (impl_->console && to_console) {
     std::string readable = utf8::Sanitize(message);
-    if (!trace_id.empty()) readable += " trace.id=" + std::string(trace_id);
+    if (!trace_id.empty()) readable.append(" trace.id=").append(trace_id);
     for (const LogField& field : fields) {
-      readable += " " + std::string(field.key) + "=";
+      readable.append(" ").append(field.key).append("=");
       std::visit(
           [&readable](const auto& v) {
             using T = std::decay_t<decltype(v)>;

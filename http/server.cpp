@@ -329,17 +329,20 @@ Result<std::uint16_t> Server::Listen() {
   return s.acceptor.local_endpoint().port();
 }
 
-void Server::Run(bool stop_on_signals) {
+void Server::StopOnSignals() {
   Impl& s = *impl_;
-  if (stop_on_signals) {
-    s.signals.add(SIGINT);
-    s.signals.add(SIGTERM);
-    s.signals.async_wait([&s](beast::error_code ec, int signal) {
-      if (ec) return;
-      s.logger.Log(LogLevel::kInfo, "shutting down", {{"signal", static_cast<std::int64_t>(signal)}});
-      s.BeginShutdown();
-    });
-  }
+  s.signals.add(SIGINT);  // installs the handler now; the wait runs once Run() starts
+  s.signals.add(SIGTERM);
+  s.signals.async_wait([&s](beast::error_code ec, int signal) {
+    if (ec) return;
+    s.logger.Log(LogLevel::kInfo, "shutting down",
+                 {{"process.signal", static_cast<std::int64_t>(signal)}});
+    s.BeginShutdown();
+  });
+}
+
+void Server::Run() {
+  Impl& s = *impl_;
   net::dispatch(s.acceptor.get_executor(), [&s] { s.Accept(); });
   std::vector<std::thread> threads;
   for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });

@@ -39,9 +39,13 @@ class Server {
   // Binds and listens; returns the bound port (useful with port 0).
   Result<std::uint16_t> Listen();
 
-  // Serves on `threads` threads (the caller's included) until Shutdown() or, when
-  // `stop_on_signals`, SIGINT/SIGTERM; returns after the graceful drain.
-  void Run(bool stop_on_signals);
+  // From now on SIGINT and SIGTERM start the graceful shutdown (call before announcing the
+  // server, so that an early signal is never lost).
+  void StopOnSignals();
+
+  // Serves on `threads` threads (the caller's included) until Shutdown() or a signal; returns
+  // after the graceful drain.
+  void Run();
 
   // Starts the graceful shutdown; thread-safe, idempotent.
   void Shutdown();

@@ -1,0 +1,94 @@
+# storybot — the three commands a user needs: `make run`, `make test`, `make bench`.
+# Each installs what it needs on a fresh Debian 12 first (apt packages and npm packages),
+# skipping what is already there.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+JOBS ?= $(shell nproc)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build and runtime libraries, test tools and the benchmark anchors, all from Debian 12.
+APT_BUILD := cmake g++ make pkg-config ccache git ca-certificates curl \
+  libboost1.81-dev libboost-json1.81-dev libsqlitecpp-dev libsqlite3-dev prometheus-cpp-dev \
+  libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libgtest-dev
+APT_TEST := prometheus nginx-light openssl python3 python3-yaml chromium fonts-wqy-microhei sqlite3
+APT_BENCH := wrk nginx-light python3-flask python3-flask-cors python3-flask-sqlalchemy \
+  python3-prometheus-client gunicorn
+
+BUILD_DIR := build
+STORYBOT := $(BUILD_DIR)/storybot
+
+.PHONY: help run test bench deps-build deps-test deps-bench build web web-deps ctest web-test e2e \
+  deploy-test format clean
+
+help:
+	@echo "make run    install, build and start storybot on http://127.0.0.1:8080"
+	@echo "make test   install, build and run every test"
+	@echo "make bench  run the benchmarks side by side with their anchors (bench/results/)"
+
+# Installs the listed Debian packages that are missing (apt-get update only when needed).
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps-build:
+	$(call apt_install,$(APT_BUILD))
+
+deps-test: deps-build
+	$(call apt_install,$(APT_TEST))
+
+deps-bench: deps-build
+	$(call apt_install,$(APT_BENCH))
+
+build: deps-build
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+# The admin panel: npm ci from the committed lock file, re-run only when the lock changes.
+admin-web/node_modules/.installed: admin-web/package-lock.json
+	cd admin-web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-deps: admin-web/node_modules/.installed
+
+web: web-deps
+	cd admin-web && npm run build --silent
+
+run: build web
+	@mkdir -p data logs
+	@[ -f data/admin_token ] && [ -z "$$STORYBOT_ADMIN_TOKEN" ] && echo "admin token: $$(cat data/admin_token)" || true
+	@echo "starting storybot (Ctrl-C stops it; logs in ./logs/storybot.ndjson)"
+	@exec $(STORYBOT)
+
+ctest: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+web-test: web-deps
+	cd admin-web && npm test --silent
+
+e2e: build web
+	cd admin-web && STORYBOT_BIN=$(CURDIR)/$(STORYBOT) npm run e2e --silent
+
+deploy-test: build
+	STORYBOT_BIN=$(CURDIR)/$(STORYBOT) tests/deploy/run.sh
+
+test: deps-test build web
+	@$(MAKE) --no-print-directory ctest
+	@$(MAKE) --no-print-directory web-test
+	@$(MAKE) --no-print-directory e2e
+
+bench: deps-bench build
+	bench/run.sh
+
+format:
+	find core adapters http app tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-dev build-asan build-release admin-web/dist

@@ -58,7 +58,9 @@ int main(int argc, char** argv) {
   sources.env = storybot::ProcessEnv();
   sources.env_names = storybot::ProcessEnvNames("STORYBOT_");
 
-  auto config = storybot::LoadConfig(sources);
+  std::vector<std::string> warnings;
+  auto config = storybot::LoadConfig(sources, &warnings);
+  for (const std::string& warning : warnings) std::cerr << "storybot: warning: " << warning << "\n";
   if (!config.ok()) {
     std::cerr << "storybot: invalid configuration: " << config.error().message << "\n";
     return 1;

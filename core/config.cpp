@@ -302,12 +302,14 @@ Status ApplyFile(Config& config, const std::string& path) {
   return {};
 }
 
-Status ApplyEnv(Config& config, const ConfigSources& sources) {
+Status ApplyEnv(Config& config, const ConfigSources& sources, std::vector<std::string>* warnings) {
   for (const std::string& name : sources.env_names) {
     if (!name.starts_with(kEnvPrefix)) continue;
     const bool known = std::any_of(Settings().begin(), Settings().end(),
                                    [&](const Setting& s) { return EnvName(s) == name; });
-    if (!known) return InvalidArgument("unknown environment variable " + name);
+    if (!known && warnings != nullptr) {
+      warnings->push_back("unknown environment variable " + name + " is ignored");
+    }
   }
   for (const Setting& s : Settings()) {
     std::string value;
@@ -365,14 +367,14 @@ std::vector<std::string> ProcessEnvNames(std::string_view prefix) {
   return names;
 }
 
-Result<Config> LoadConfig(const ConfigSources& sources) {
+Result<Config> LoadConfig(const ConfigSources& sources, std::vector<std::string>* warnings) {
   Config config;
   if (!sources.file_path.empty()) {
     Status status = ApplyFile(config, sources.file_path);
     if (!status.ok()) return status.error();
   }
   if (sources.env) {
-    Status status = ApplyEnv(config, sources);
+    Status status = ApplyEnv(config, sources, warnings);
     if (!status.ok()) return status.error();
   }
   Status status = CheckCombination(config);

@@ -55,9 +55,11 @@ struct ConfigSources {
   std::vector<std::string> env_names; // names present, used to reject unknown STORYBOT_* variables
 };
 
-// Builds the effective config. Unknown keys or variables and invalid values are errors that name
-// the key (e.g. "http.port: must be an integer in 0..65535 (STORYBOT_HTTP_PORT)").
-Result<Config> LoadConfig(const ConfigSources& sources);
+// Builds the effective config. Unknown file keys and invalid values are errors that name the key
+// (e.g. "http.port: must be an integer in 0..65535 (STORYBOT_HTTP_PORT)"). Unknown STORYBOT_*
+// environment variables only add a line to `warnings` (when given): the environment is shared
+// with other tools (test runners set STORYBOT_BIN, say), so failing there would be hostile.
+Result<Config> LoadConfig(const ConfigSources& sources, std::vector<std::string>* warnings = nullptr);
 
 // The effective config as pretty JSON with every secret shown as "***" (empty secrets stay "").
 std::string DescribeConfig(const Config& config);

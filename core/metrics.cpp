@@ -78,6 +78,41 @@ struct Metrics::Impl {
                                                           .Name("storybot_build_info")
                                                           .Help("Always 1; labelled by version")
                                                           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& messages_received =
+      prometheus::BuildCounter()
+          .Name("storybot_messages_received_total")
+          .Help("Chat messages accepted from a channel (after de-duplication)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& replies_sent =
+      prometheus::BuildCounter()
+          .Name("storybot_replies_sent_total")
+          .Help("Replies delivered to a channel, by outcome")
+          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& story_duration =
+      prometheus::BuildHistogram()
+          .Name("storybot_story_duration_seconds")
+          .Help("Time to write one story, by engine")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& llm_requests =
+      prometheus::BuildCounter()
+          .Name("storybot_llm_requests_total")
+          .Help("Calls to the LLM backend by outcome: success, retry, error, fallback")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& llm_tokens =
+      prometheus::BuildCounter()
+          .Name("storybot_llm_tokens_total")
+          .Help("Tokens reported by the LLM backend, by kind (prompt, completion)")
+          .Register(*registry);
+  prometheus::Gauge& jobs_pending = prometheus::BuildGauge()
+                                        .Name("storybot_jobs_pending")
+                                        .Help("Story jobs waiting or running")
+                                        .Register(*registry)
+                                        .Add({});
+  prometheus::Counter& jobs_dead = prometheus::BuildCounter()
+                                       .Name("storybot_jobs_dead_total")
+                                       .Help("Story jobs given up after their last attempt")
+                                       .Register(*registry)
+                                       .Add({});
   prometheus::Counter& cpu_seconds = prometheus::BuildCounter()
                                          .Name("process_cpu_seconds_total")
                                          .Help("User and system CPU time spent in seconds")
@@ -127,6 +162,36 @@ void Metrics::ObserveHttpRequest(std::string_view method, std::string_view route
       .Add({{"method", std::string(method)}, {"route", std::string(route)}}, kHttpBuckets)
       .Observe(seconds);
 }
+
+void Metrics::CountMessageReceived(std::string_view channel) {
+  impl_->messages_received.Add({{"channel", std::string(channel)}}).Increment();
+}
+
+void Metrics::CountReplySent(std::string_view channel, std::string_view outcome) {
+  impl_->replies_sent.Add({{"channel", std::string(channel)}, {"outcome", std::string(outcome)}})
+      .Increment();
+}
+
+void Metrics::ObserveStory(std::string_view engine, double seconds) {
+  static const prometheus::Histogram::BucketBoundaries kStoryBuckets = {
+      0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120};
+  impl_->story_duration.Add({{"engine", std::string(engine)}}, kStoryBuckets).Observe(seconds);
+}
+
+void Metrics::CountLlmRequest(std::string_view outcome) {
+  impl_->llm_requests.Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void Metrics::CountLlmTokens(std::string_view kind, std::int64_t tokens) {
+  if (tokens <= 0) return;
+  impl_->llm_tokens.Add({{"kind", std::string(kind)}}).Increment(static_cast<double>(tokens));
+}
+
+void Metrics::SetJobsPending(std::int64_t jobs) {
+  impl_->jobs_pending.Set(static_cast<double>(jobs));
+}
+
+void Metrics::CountJobDeadLettered() { impl_->jobs_dead.Increment(); }
 
 std::string Metrics::Render() {
   std::lock_guard lock(impl_->render_mutex);

@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus metrics (prometheus-cpp core registry), rendered by storybot's own GET /metrics.
 // Thread-safe. Names are part of the contract (section 6).
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,16 @@ class Metrics {
   // raw path, so label cardinality stays bounded.
   void ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                           double seconds);
+
+  // Channels and stories (contract section 6). Label values are small fixed sets.
+  void CountMessageReceived(std::string_view channel);
+  void CountReplySent(std::string_view channel, std::string_view outcome);  // sent|failed|dead
+  void ObserveStory(std::string_view engine, double seconds);
+  // outcome: success | retry | error | fallback
+  void CountLlmRequest(std::string_view outcome);
+  void CountLlmTokens(std::string_view kind, std::int64_t tokens);  // kind: prompt | completion
+  void SetJobsPending(std::int64_t jobs);
+  void CountJobDeadLettered();
 
   // Prometheus text exposition format 0.0.4, process metrics refreshed first.
   std::string Render();

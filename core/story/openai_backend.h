@@ -23,10 +23,10 @@ struct OpenAiOptions {
   std::string base_url;  // e.g. http://127.0.0.1:11434/v1; "/chat/completions" is appended
   std::string api_key;   // empty: no Authorization header (local servers)
   std::string model;
-  int timeout_s = 60;          // per attempt, whole transfer
-  int connect_timeout_s = 10;  // per attempt
-  int max_retries = 2;         // so at most 3 attempts
-  int max_retry_after_s = 120; // cap on a server's Retry-After / retry-after-ms
+  int timeout_s = 60;                        // per attempt, whole transfer
+  int connect_timeout_s = 10;                // per attempt
+  int max_retries = 2;                       // so at most 3 attempts
+  int max_retry_after_s = 120;               // cap on a server's Retry-After / retry-after-ms
   std::size_t max_response_bytes = 4 << 20;  // the transfer is aborted past it
 };
 

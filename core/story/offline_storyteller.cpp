@@ -71,6 +71,7 @@ struct Bank {
   std::array<const char*, 8> ideas;
   std::array<const char*, 8> fixes;
   std::array<const char*, 8> celebrations;
+  std::array<const char*, 8> evenings;  // a quiet moment before the closing line
   std::array<const char*, 8> closings;
   std::array<const char*, 8> recaps;
   std::array<const char*, 8> default_themes;
@@ -277,6 +278,20 @@ const Bank kEnglish = {
         "A rainbow appeared over {p}, as if the sky itself wanted to say well done.",
     },
     {
+        "Later, the sky over {p} turned pink and gold, and the first stars peeked out to see "
+        "what all the fuss had been about.",
+        "As the day grew quiet, {h} and {c} sat on a low wall, swinging their feet and sharing "
+        "a crunchy apple.",
+        "When the evening came, the windows of {p} glowed one by one like friendly eyes.",
+        "On the way home, {c} hummed a little tune, and {h} joined in with the words.",
+        "By bedtime, the whole adventure felt like a warm blanket: cosy, safe and a little bit "
+        "magical.",
+        "The moon rose slowly over {p}, round and kind, as if it had been watching all along.",
+        "That evening, {h} drew a picture of the whole adventure and gave it to {c} as a present.",
+        "Soft crickets began to sing in the grass, and the air smelled of warm bread and "
+        "flowers.",
+    },
+    {
         "That night, {h} fell asleep smiling, dreaming of {t} and of the next adventure with "
         "{c}. The end.",
         "And from that day on, whenever anyone in {p} talked about {t}, they also talked about "
@@ -476,6 +491,16 @@ const Bank kChinese = {
         "{c}跳了一支快乐的小舞，{h}笑得坐在了地上。",
         "邻居们送来了蛋糕和柠檬水，每个人都把这个故事讲了一遍又一遍。",
         "一道彩虹出现在{p}的上空，好像天空也在说：“做得好！”",
+    },
+    {
+        "后来，{p}的天空变成了粉红色和金黄色，第一颗星星探出头来，好奇地看看刚才发生了什么事。",
+        "天慢慢安静下来，{h}和{c}坐在矮矮的墙头上，晃着小脚，一起分吃一个脆脆的大苹果。",
+        "傍晚到了，{p}的窗户一扇接一扇地亮起来，像一双双友好的眼睛，温柔地眨呀眨。",
+        "回家的路上，{c}轻轻地哼着一支小曲，{h}也跟着唱了起来，歌声飘得很远很远。",
+        "到了睡觉的时候，这次冒险就像一条暖暖的毯子，又舒服，又安心，还有一点点神奇。",
+        "圆圆的月亮慢慢爬上了{p}的天空，好像它一直都在悄悄地看着这两个好朋友。",
+        "那天晚上，{h}把整个冒险画成了一幅画，送给了{c}，{c}高兴得一晚上都舍不得放下。",
+        "草丛里的蟋蟀开始轻轻地唱歌，空气里飘着热面包和小花的香味，一切都那么美好。",
     },
     {
         "那天晚上，{h}笑着睡着了，梦里有{t}，还有和{c}的下一次冒险。故事讲完了，晚安。",
@@ -769,7 +794,8 @@ std::string WriteOfflineStory(const StoryRequest& request) {
                        Fill(pick(bank.ideas), values));
   paragraphs.push_back(Fill(pick(bank.fixes), values) + std::string(space) +
                        Fill(pick(bank.celebrations), values));
-  paragraphs.push_back(Fill(pick(bank.closings), values));
+  paragraphs.push_back(Fill(pick(bank.evenings), values) + std::string(space) +
+                       Fill(pick(bank.closings), values));
 
   std::string story;
   for (const auto& paragraph : paragraphs) {

@@ -11,7 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_BUILD := cmake g++ make pkg-config ccache git ca-certificates curl \
   libboost1.81-dev libboost-json1.81-dev libsqlitecpp-dev libsqlite3-dev prometheus-cpp-dev \
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libgtest-dev
-APT_TEST := prometheus nginx-light openssl python3 python3-yaml chromium fonts-wqy-microhei sqlite3
+APT_TEST := prometheus nginx-light openssl python3 python3-yaml chromium fonts-wqy-microhei sqlite3 \
+  shellcheck rsync systemd
 APT_BENCH := wrk nginx-light python3-flask python3-flask-cors python3-flask-sqlalchemy \
   python3-prometheus-client gunicorn
 
@@ -83,6 +84,7 @@ test: deps-test build web
 	@$(MAKE) --no-print-directory ctest
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory deploy-test
 
 bench: deps-bench build
 	bench/run.sh

@@ -6,14 +6,21 @@
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/secrets.h"
+#include "core/jobs/job_runner.h"
 #include "core/storage/database.h"
+#include "core/storage/group_commit.h"
+#include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_prompt_store.h"
+#include "core/story/offline_storyteller.h"
+#include "core/story/openai_backend.h"
+#include "core/story/story_writer.h"
 #include "core/work_pool.h"
 #include "http/middleware.h"
 #include "http/prompts_api.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "http/story_api.h"
 #include "http/system_api.h"
 #include "storybot/version.h"
 
@@ -27,7 +34,14 @@ struct Application::Parts {
   std::unique_ptr<Database> database;
   std::unique_ptr<SqlitePromptStore> prompt_store;
   std::unique_ptr<PromptService> prompts;
+  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<SqliteChatStore> chats;
   std::unique_ptr<WorkPool> pool;
+  OfflineStoryteller offline;
+  std::unique_ptr<StoryWriter> story_writer;
+  std::unique_ptr<JobRunner> jobs;
+  // Destroyed before the runner: pending LLM calls fail into the runner, which still exists.
+  std::unique_ptr<OpenAiBackend> llm;
   http::Router router;
   std::unique_ptr<http::Pipeline> pipeline;
   std::unique_ptr<http::Server> server;
@@ -37,7 +51,10 @@ struct Application::Parts {
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 Application::~Application() {
+  if (parts_->jobs) parts_->jobs->Stop(std::chrono::milliseconds(0));
   if (parts_->pool) parts_->pool->Stop();
+  parts_->llm.reset();
+  if (parts_->writer) parts_->writer->Stop();
   if (parts_->logger) parts_->logger->Flush();
 }
 
@@ -67,17 +84,44 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
   }
 
   p->metrics = std::make_unique<Metrics>(kVersion);
-  auto db = Database::Open((std::filesystem::path(config.data_dir) / "storybot.db").string());
+  const std::string db_path = (std::filesystem::path(config.data_dir) / "storybot.db").string();
+  auto db = Database::Open(db_path);
   if (!db.ok()) return db.error();
   p->database = std::move(db).value();
+  auto writer = GroupCommitWriter::Open(db_path);
+  if (!writer.ok()) return writer.error();
+  p->writer = std::move(writer).value();
   p->prompt_store = std::make_unique<SqlitePromptStore>(*p->database);
   p->prompts = std::make_unique<PromptService>(*p->prompt_store);
+  p->chats = std::make_unique<SqliteChatStore>(*p->database, *p->writer);
   p->pool = std::make_unique<WorkPool>(2);
 
+  if (!config.llm.base_url.empty()) {
+    OpenAiOptions llm;
+    llm.base_url = config.llm.base_url;
+    llm.api_key = config.llm.api_key;
+    llm.model = config.llm.model;
+    llm.timeout_s = config.llm.timeout_s;
+    p->llm = std::make_unique<OpenAiBackend>(llm, *p->logger, *p->metrics);
+  }
+  p->story_writer =
+      std::make_unique<StoryWriter>(p->llm.get(), p->offline, *p->metrics, *p->logger);
+  EngineOptions engine;
+  JobRunnerOptions job_options;
+  job_options.workers = config.workers;
+  p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->story_writer,
+                                        std::map<std::string, ReplySender*>{}, engine,
+                                        *p->metrics, *p->logger, job_options);
+  Status jobs_started = p->jobs->Start();
+  if (!jobs_started.ok()) return jobs_started.error();
+
   Database* database = p->database.get();
+  JobRunner* jobs = p->jobs.get();
   http::AddSystemRoutes(p->router, *p->metrics,
-                        {{"database", [database] { return database->Healthy(); }}});
+                        {{"database", [database] { return database->Healthy(); }},
+                         {"workers", [jobs] { return jobs->running(); }}});
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
+  http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool});
   http::AddAdminPanelRoutes(p->router, config.admin_web_dir);
 
   p->pipeline = std::make_unique<http::Pipeline>(
@@ -108,6 +152,8 @@ void Application::StopOnSignals() { parts_->server->StopOnSignals(); }
 
 void Application::Run() {
   parts_->server->Run();
+  // Running jobs get a moment to finish; the rest stay pending and resume at the next start.
+  parts_->jobs->Stop(std::chrono::seconds(5));
   parts_->pool->Stop();
   parts_->logger->Log(LogLevel::kInfo, "storybot stopped");
   parts_->logger->Flush();

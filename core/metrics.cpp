@@ -20,6 +20,9 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kHttpBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
+const prometheus::Histogram::BucketBoundaries kStoryBuckets = {0.001, 0.01, 0.1, 0.5, 1, 2,
+                                                                5,     10,   20,  30,  60, 120};
+
 // Reads what /proc says about this process: CPU seconds and resident bytes.
 struct ProcStat {
   double cpu_seconds = 0;
@@ -144,6 +147,21 @@ struct Metrics::Impl {
 
 Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   impl_->build_info.Add({{"version", std::string(version)}}).Set(1);
+  // Known label values start at zero, so every contract metric is exported (and rate() works)
+  // before its first event.
+  for (const char* channel : {"telegram", "slack", "webhook"}) {
+    impl_->messages_received.Add({{"channel", channel}});
+    for (const char* outcome : {"sent", "failed", "dead"}) {
+      impl_->replies_sent.Add({{"channel", channel}, {"outcome", outcome}});
+    }
+  }
+  for (const char* outcome : {"success", "retry", "error", "fallback"}) {
+    impl_->llm_requests.Add({{"outcome", outcome}});
+  }
+  for (const char* kind : {"prompt", "completion"}) impl_->llm_tokens.Add({{"kind", kind}});
+  for (const char* engine : {"offline", "openai"}) {
+    impl_->story_duration.Add({{"engine", engine}}, kStoryBuckets);
+  }
   impl_->start_time.Set(std::chrono::duration<double>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count());
@@ -173,8 +191,6 @@ void Metrics::CountReplySent(std::string_view channel, std::string_view outcome)
 }
 
 void Metrics::ObserveStory(std::string_view engine, double seconds) {
-  static const prometheus::Histogram::BucketBoundaries kStoryBuckets = {
-      0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120};
   impl_->story_duration.Add({{"engine", std::string(engine)}}, kStoryBuckets).Observe(seconds);
 }
 

@@ -28,6 +28,45 @@ const std::vector<Migration>& Migrations() {
           PRIMARY KEY (prompt_id, version)
         );
       )sql"},
+      {2, "deliveries (the durable inbox), conversations and their messages", R"sql(
+        CREATE TABLE deliveries (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          channel     TEXT    NOT NULL,
+          dedupe_key  TEXT    NOT NULL,
+          chat_id     TEXT    NOT NULL,
+          message     TEXT    NOT NULL,
+          state       TEXT    NOT NULL DEFAULT 'pending',
+          attempts    INTEGER NOT NULL DEFAULT 0,
+          reply       TEXT,
+          last_error  TEXT,
+          created_at  TEXT    NOT NULL,
+          updated_at  TEXT    NOT NULL,
+          UNIQUE (channel, dedupe_key)
+        );
+        CREATE INDEX deliveries_by_state ON deliveries (state, id);
+        CREATE TABLE conversations (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          channel     TEXT    NOT NULL,
+          chat_id     TEXT    NOT NULL,
+          has_story   INTEGER NOT NULL DEFAULT 0,
+          prompt_id   INTEGER NOT NULL DEFAULT 0,
+          request     TEXT    NOT NULL DEFAULT '',
+          seed        INTEGER NOT NULL DEFAULT 0,
+          chapter     INTEGER NOT NULL DEFAULT 0,
+          created_at  TEXT    NOT NULL,
+          updated_at  TEXT    NOT NULL,
+          UNIQUE (channel, chat_id)
+        );
+        CREATE TABLE messages (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+          role            TEXT    NOT NULL,
+          content         TEXT    NOT NULL,
+          in_story        INTEGER NOT NULL DEFAULT 0,
+          created_at      TEXT    NOT NULL
+        );
+        CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+      )sql"},
   };
   return migrations;
 }

@@ -8,7 +8,11 @@
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/storage/database.h"
+#include "core/storage/group_commit.h"
+#include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_prompt_store.h"
+#include "core/story/offline_storyteller.h"
+#include "http/story_api.h"
 #include "core/work_pool.h"
 #include "http/prompts_api.h"
 #include "http/system_api.h"
@@ -56,6 +60,11 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   Router router;
   AddSystemRoutes(router, metrics, {});
   AddPromptRoutes(router, prompts, pool);
+  auto writer = GroupCommitWriter::Open(dir.File("storybot.db"));
+  ASSERT_TRUE(writer.ok());
+  SqliteChatStore chats(*db.value(), *writer.value());
+  OfflineStoryteller offline;
+  AddStoryRoutes(router, {prompts, chats, offline, {}, pool});
 
   std::set<std::string> routed;
   for (const Route& r : router.routes()) {

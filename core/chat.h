@@ -1,0 +1,50 @@
+#pragma once
+// Channel-neutral chat messages and replies: what adapters produce and consume.
+#include <functional>
+#include <string>
+
+namespace storybot {
+
+// One message from a chat user, as every channel's adapter delivers it.
+struct InboundMessage {
+  std::string channel;        // "telegram", "slack", "webhook"
+  std::string chat_id;        // replies go here; per-chat order is kept
+  std::string user_id;
+  std::string user_name;      // display name; may be empty
+  std::string language_hint;  // e.g. Telegram's language_code; may be empty
+  std::string text;
+  std::string reply_context;  // channel-specific JSON the sender needs (thread_ts, callback_url…)
+  std::string trace_id;
+};
+
+// A reply ready to go out on a channel.
+struct OutboundReply {
+  std::string channel;
+  std::string chat_id;
+  std::string text;
+  std::string reply_context;
+  std::string trace_id;
+  std::string delivery_key;  // the dedupe key of the delivery being answered
+};
+
+enum class SendOutcome {
+  kSent,
+  kRetry,      // transient (429, 5xx, network): try again later
+  kPermanent,  // will never work (blocked by the user, unknown chat): give up now
+};
+
+struct SendResult {
+  SendOutcome outcome = SendOutcome::kSent;
+  std::string error;      // for logs; never holds tokens
+  int retry_after_s = 0;  // when the peer said how long to wait
+};
+
+// Sends replies on one channel. Implementations are thread-safe; `done` runs exactly once, on
+// any thread. Splitting to the channel's size limit is the sender's job.
+class ReplySender {
+ public:
+  virtual ~ReplySender() = default;
+  virtual void Send(const OutboundReply& reply, std::function<void(SendResult)> done) = 0;
+};
+
+}  // namespace storybot

@@ -1,0 +1,88 @@
+#pragma once
+// Durable chat state: the inbox of deliveries (the delivery promise, contract section 5) and the
+// conversations that /continue and /reset use. Implementations are thread-safe; writes are
+// committed in batches (group commit), and every `done` runs after its data is on disk.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/chat.h"
+#include "core/result.h"
+#include "core/story/story_engine.h"
+
+namespace storybot {
+
+struct Job {
+  std::int64_t id = 0;
+  std::string dedupe_key;
+  InboundMessage message;
+  int attempts = 0;                  // send attempts so far
+  std::optional<std::string> reply;  // set once written: a resend never writes a new story
+};
+
+struct EnqueueResult {
+  std::int64_t job_id = 0;
+  bool duplicate = false;  // the delivery was already stored: no new job
+};
+
+// How a job's reply changes the chat's memory.
+struct ChatUpdate {
+  enum class Kind { kNone, kNewStory, kContinue, kReset };
+  Kind kind = Kind::kNone;
+  std::int64_t prompt_id = 0;  // kNewStory
+  std::string request;         // kNewStory
+  std::uint64_t seed = 0;      // kNewStory
+  std::string user_turn;       // what was asked (kept in the story's history)
+};
+
+enum class JobEnd { kDone, kDead, kFailed };
+
+struct ConversationMessage {
+  std::string role;  // "user" or "assistant"
+  std::string content;
+  std::string created_at;
+};
+
+struct Conversation {
+  std::int64_t id = 0;
+  std::string channel;
+  std::string chat_id;
+  std::string updated_at;
+  std::vector<ConversationMessage> messages;  // the newest ones, oldest first
+};
+
+struct ChatStats {
+  std::int64_t conversations = 0;
+  std::vector<std::pair<std::string, std::int64_t>> messages_by_channel;
+  std::int64_t jobs_pending = 0;
+  std::int64_t jobs_dead = 0;    // gave up after the last attempt
+  std::int64_t jobs_failed = 0;  // the channel refused for good
+  std::int64_t jobs_done = 0;
+};
+
+class ChatStore {
+ public:
+  virtual ~ChatStore() = default;
+
+  // Stores a delivery unless (channel, dedupe_key) is already stored.
+  virtual void Enqueue(const std::string& dedupe_key, const InboundMessage& message,
+                       std::function<void(Result<EnqueueResult>)> done) = 0;
+  // Jobs not yet finished, oldest first (at start: interrupted work resumes).
+  virtual Result<std::vector<Job>> PendingJobs() = 0;
+  virtual Result<ChatState> LoadChat(const std::string& channel, const std::string& chat_id) = 0;
+  // Records a job's reply together with the chat's new state, in one transaction.
+  virtual void SaveReply(const Job& job, const std::string& reply, const ChatUpdate& update,
+                         std::function<void(Status)> done) = 0;
+  virtual void RetryLater(std::int64_t job_id, int attempts, const std::string& error,
+                          std::function<void(Status)> done) = 0;
+  virtual void Finish(std::int64_t job_id, JobEnd end, const std::string& error,
+                      std::function<void(Status)> done) = 0;
+
+  virtual Result<std::vector<Conversation>> RecentConversations(int limit,
+                                                                const std::string& channel) = 0;
+  virtual Result<ChatStats> Stats() = 0;
+};
+
+}  // namespace storybot

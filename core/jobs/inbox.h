@@ -1,0 +1,31 @@
+#pragma once
+// The front door every channel uses: store the delivery durably (de-duplicated by its key), then
+// hand the new job to the runner. `done` runs after the commit, so a channel answers 2xx only
+// for what is on disk (contract section 5).
+#include <functional>
+#include <string>
+
+#include "core/jobs/chat_store.h"
+#include "core/jobs/job_runner.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+
+namespace storybot {
+
+class Inbox {
+ public:
+  Inbox(ChatStore& store, JobRunner& runner, Metrics& metrics, Logger& logger)
+      : store_(store), runner_(runner), metrics_(metrics), logger_(logger) {}
+
+  // `done` runs on the database writer's thread: keep it short (reply, then return).
+  void Deliver(const std::string& dedupe_key, InboundMessage message,
+               std::function<void(Result<EnqueueResult>)> done);
+
+ private:
+  ChatStore& store_;
+  JobRunner& runner_;
+  Metrics& metrics_;
+  Logger& logger_;
+};
+
+}  // namespace storybot

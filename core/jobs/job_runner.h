@@ -1,0 +1,97 @@
+#pragma once
+// Runs the durable jobs: one at a time per chat in arrival order, at most `workers` at once.
+//
+// A job's life: decide (StoryEngine) → write the story (StoryWriter, async) → save the reply and
+// the chat's new state (one transaction) → send it (the channel's ReplySender, async) → mark it
+// done. A failed send is retried with exponential backoff; after `max_attempts` the job is
+// dead-lettered. Because the reply is saved before it is sent, a crash never makes a second,
+// different story; the one window where a reply can go out twice is between a successful send
+// and the commit that marks it done.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/chat.h"
+#include "core/jobs/chat_store.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/prompt_service.h"
+#include "core/story/story.h"
+#include "core/story/story_engine.h"
+#include "core/work_pool.h"
+
+namespace storybot {
+
+struct JobRunnerOptions {
+  int workers = 64;
+  int max_attempts = 5;
+  std::chrono::milliseconds first_retry{1000};
+  std::chrono::milliseconds max_retry{60000};
+};
+
+class JobRunner {
+ public:
+  // Every reference must outlive the runner; `senders` maps a channel name to its sender.
+  JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& writer,
+            std::map<std::string, ReplySender*> senders, EngineOptions engine, Metrics& metrics,
+            Logger& logger, JobRunnerOptions options);
+  ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  // Loads the unfinished jobs (interrupted by a stop or a crash) and starts running them.
+  Status Start();
+  // A job whose delivery has just been committed.
+  void Submit(Job job);
+  // Starts nothing new; waits up to `grace` for running jobs. Unfinished ones stay pending in the
+  // store and resume at the next start.
+  void Stop(std::chrono::milliseconds grace);
+
+  bool running() const;
+  std::int64_t pending() const;  // queued, running and waiting to retry
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Delayed {
+    Clock::time_point due;
+    Job job;
+  };
+
+  void Loop();
+  void Process(Job job);
+  void Reply(Job job, const std::string& reply, const ChatUpdate& update);
+  void Send(Job job);
+  void OnSent(Job job, SendResult result);
+  void Finished(const Job& job);
+  void UpdateGauge();
+  static std::string ChatKey(const InboundMessage& m) { return m.channel + "\n" + m.chat_id; }
+
+  ChatStore& store_;
+  PromptService& prompts_;
+  StoryBackend& writer_;
+  std::map<std::string, ReplySender*> senders_;
+  EngineOptions engine_;
+  Metrics& metrics_;
+  Logger& logger_;
+  JobRunnerOptions options_;
+  WorkPool pool_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::string, std::deque<Job>> queues_;  // per chat, waiting
+  std::deque<std::string> ready_;                  // chats with a waiting job and none running
+  std::set<std::string> busy_;                     // chats with a job running or retrying
+  std::vector<Delayed> delayed_;                   // retries, unordered (few)
+  int in_flight_ = 0;
+  std::int64_t pending_ = 0;
+  bool started_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace storybot

@@ -1,0 +1,295 @@
+#include "core/storage/sqlite_chat_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <boost/json.hpp>
+
+#include "core/clock.h"
+
+namespace storybot {
+namespace {
+
+std::string Field(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// The conversation row for (channel, chat), created if missing; returns its id.
+std::int64_t ConversationId(SQLite::Database& db, const std::string& channel,
+                            const std::string& chat_id, const std::string& now) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO conversations (channel, chat_id, created_at, updated_at) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (channel, chat_id) "
+                           "DO UPDATE SET updated_at = excluded.updated_at");
+  insert.bind(1, channel);
+  insert.bind(2, chat_id);
+  insert.bind(3, now);
+  insert.bind(4, now);
+  insert.exec();
+  SQLite::Statement id(db, "SELECT id FROM conversations WHERE channel = ? AND chat_id = ?");
+  id.bind(1, channel);
+  id.bind(2, chat_id);
+  id.executeStep();
+  return id.getColumn(0).getInt64();
+}
+
+void AddMessage(SQLite::Database& db, std::int64_t conversation, const std::string& role,
+                const std::string& content, bool in_story, const std::string& now) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO messages (conversation_id, role, content, in_story, "
+                           "created_at) VALUES (?, ?, ?, ?, ?)");
+  insert.bind(1, conversation);
+  insert.bind(2, role);
+  insert.bind(3, content);
+  insert.bind(4, in_story ? 1 : 0);
+  insert.bind(5, now);
+  insert.exec();
+}
+
+}  // namespace
+
+std::string MessageToJson(const InboundMessage& m) {
+  return boost::json::serialize(boost::json::object{{"channel", m.channel},
+                                                    {"chat_id", m.chat_id},
+                                                    {"user_id", m.user_id},
+                                                    {"user_name", m.user_name},
+                                                    {"language_hint", m.language_hint},
+                                                    {"text", m.text},
+                                                    {"reply_context", m.reply_context},
+                                                    {"trace_id", m.trace_id}});
+}
+
+Result<InboundMessage> MessageFromJson(const std::string& json) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(json, ec);
+  if (ec || !value.is_object()) return Internal("stored message is not JSON");
+  const auto& o = value.as_object();
+  return InboundMessage{Field(o, "channel"),       Field(o, "chat_id"), Field(o, "user_id"),
+                        Field(o, "user_name"),     Field(o, "language_hint"),
+                        Field(o, "text"),          Field(o, "reply_context"),
+                        Field(o, "trace_id")};
+}
+
+void SqliteChatStore::Enqueue(const std::string& dedupe_key, const InboundMessage& message,
+                              std::function<void(Result<EnqueueResult>)> done) {
+  auto result = std::make_shared<EnqueueResult>();
+  writer_.Submit(
+      [result, dedupe_key, message, json = MessageToJson(message)](SQLite::Database& db) {
+        const std::string now = NowRfc3339();
+        SQLite::Statement insert(db,
+                                 "INSERT INTO deliveries (channel, dedupe_key, chat_id, message, "
+                                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                 "ON CONFLICT (channel, dedupe_key) DO NOTHING");
+        insert.bind(1, message.channel);
+        insert.bind(2, dedupe_key);
+        insert.bind(3, message.chat_id);
+        insert.bind(4, json);
+        insert.bind(5, now);
+        insert.bind(6, now);
+        if (insert.exec() == 1) {
+          result->job_id = db.getLastInsertRowid();
+          return;
+        }
+        result->duplicate = true;
+        SQLite::Statement existing(
+            db, "SELECT id FROM deliveries WHERE channel = ? AND dedupe_key = ?");
+        existing.bind(1, message.channel);
+        existing.bind(2, dedupe_key);
+        if (existing.executeStep()) result->job_id = existing.getColumn(0).getInt64();
+      },
+      [result, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(status.error());
+        done(*result);
+      });
+}
+
+Result<std::vector<Job>> SqliteChatStore::PendingJobs() {
+  std::vector<Job> jobs;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    SQLite::Statement q(db,
+                        "SELECT id, dedupe_key, message, attempts, reply FROM deliveries "
+                        "WHERE state = 'pending' ORDER BY id");
+    while (q.executeStep()) {
+      Result<InboundMessage> message = MessageFromJson(q.getColumn(2).getString());
+      if (!message.ok()) continue;
+      Job job{q.getColumn(0).getInt64(), q.getColumn(1).getString(), std::move(message).value(),
+              q.getColumn(3).getInt(), std::nullopt};
+      if (!q.getColumn(4).isNull()) job.reply = q.getColumn(4).getString();
+      jobs.push_back(std::move(job));
+    }
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return jobs;
+}
+
+Result<ChatState> SqliteChatStore::LoadChat(const std::string& channel,
+                                            const std::string& chat_id) {
+  ChatState state;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    SQLite::Statement q(db,
+                        "SELECT id, has_story, prompt_id, request, seed, chapter FROM "
+                        "conversations WHERE channel = ? AND chat_id = ?");
+    q.bind(1, channel);
+    q.bind(2, chat_id);
+    if (!q.executeStep()) return {};
+    const std::int64_t id = q.getColumn(0).getInt64();
+    state.has_story = q.getColumn(1).getInt() != 0;
+    state.prompt_id = q.getColumn(2).getInt64();
+    state.request = q.getColumn(3).getString();
+    state.seed = static_cast<std::uint64_t>(q.getColumn(4).getInt64());
+    state.chapter = q.getColumn(5).getInt();
+    if (!state.has_story) return {};
+    SQLite::Statement turns(db,
+                            "SELECT role, content FROM messages WHERE conversation_id = ? AND "
+                            "in_story = 1 ORDER BY id");
+    turns.bind(1, id);
+    while (turns.executeStep()) {
+      state.turns.push_back({turns.getColumn(0).getString(), turns.getColumn(1).getString()});
+    }
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return state;
+}
+
+void SqliteChatStore::SaveReply(const Job& job, const std::string& reply,
+                                const ChatUpdate& update, std::function<void(Status)> done) {
+  writer_.Submit(
+      [job_id = job.id, channel = job.message.channel, chat_id = job.message.chat_id,
+       user_text = job.message.text, reply, update](SQLite::Database& db) {
+        const std::string now = NowRfc3339();
+        SQLite::Statement save(
+            db, "UPDATE deliveries SET reply = ?, updated_at = ? WHERE id = ? AND reply IS NULL");
+        save.bind(1, reply);
+        save.bind(2, now);
+        save.bind(3, job_id);
+        if (save.exec() == 0) return;  // saved before (a retry after a crash): nothing more to do
+        const std::int64_t conversation = ConversationId(db, channel, chat_id, now);
+        const bool story = update.kind == ChatUpdate::Kind::kNewStory ||
+                           update.kind == ChatUpdate::Kind::kContinue;
+        if (update.kind == ChatUpdate::Kind::kNewStory || update.kind == ChatUpdate::Kind::kReset) {
+          SQLite::Statement forget(db,
+                                   "UPDATE messages SET in_story = 0 WHERE conversation_id = ?");
+          forget.bind(1, conversation);
+          forget.exec();
+        }
+        if (update.kind == ChatUpdate::Kind::kNewStory) {
+          SQLite::Statement start(db,
+                                  "UPDATE conversations SET has_story = 1, prompt_id = ?, "
+                                  "request = ?, seed = ?, chapter = 1 WHERE id = ?");
+          start.bind(1, update.prompt_id);
+          start.bind(2, update.request);
+          start.bind(3, static_cast<std::int64_t>(update.seed));
+          start.bind(4, conversation);
+          start.exec();
+        } else if (update.kind == ChatUpdate::Kind::kContinue) {
+          SQLite::Statement next(db,
+                                 "UPDATE conversations SET chapter = chapter + 1 WHERE id = ?");
+          next.bind(1, conversation);
+          next.exec();
+        } else if (update.kind == ChatUpdate::Kind::kReset) {
+          SQLite::Statement reset(db,
+                                  "UPDATE conversations SET has_story = 0, prompt_id = 0, "
+                                  "request = '', seed = 0, chapter = 0 WHERE id = ?");
+          reset.bind(1, conversation);
+          reset.exec();
+        }
+        AddMessage(db, conversation, "user", story ? update.user_turn : user_text, story, now);
+        AddMessage(db, conversation, "assistant", reply, story, now);
+      },
+      std::move(done));
+}
+
+void SqliteChatStore::RetryLater(std::int64_t job_id, int attempts, const std::string& error,
+                                 std::function<void(Status)> done) {
+  writer_.Submit(
+      [job_id, attempts, error](SQLite::Database& db) {
+        SQLite::Statement q(db,
+                            "UPDATE deliveries SET attempts = ?, last_error = ?, updated_at = ? "
+                            "WHERE id = ?");
+        q.bind(1, attempts);
+        q.bind(2, error);
+        q.bind(3, NowRfc3339());
+        q.bind(4, job_id);
+        q.exec();
+      },
+      std::move(done));
+}
+
+void SqliteChatStore::Finish(std::int64_t job_id, JobEnd end, const std::string& error,
+                             std::function<void(Status)> done) {
+  const char* state = end == JobEnd::kDone ? "done" : end == JobEnd::kDead ? "dead" : "failed";
+  writer_.Submit(
+      [job_id, state, error](SQLite::Database& db) {
+        SQLite::Statement q(db,
+                            "UPDATE deliveries SET state = ?, last_error = NULLIF(?, ''), "
+                            "updated_at = ? WHERE id = ?");
+        q.bind(1, state);
+        q.bind(2, error);
+        q.bind(3, NowRfc3339());
+        q.bind(4, job_id);
+        q.exec();
+      },
+      std::move(done));
+}
+
+Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(
+    int limit, const std::string& channel) {
+  std::vector<Conversation> out;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    SQLite::Statement q(db,
+                        "SELECT id, channel, chat_id, updated_at FROM conversations "
+                        "WHERE (?1 = '' OR channel = ?1) ORDER BY updated_at DESC, id DESC "
+                        "LIMIT ?2");
+    q.bind(1, channel);
+    q.bind(2, limit);
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                     q.getColumn(2).getString(), q.getColumn(3).getString(), {}});
+    }
+    for (Conversation& c : out) {
+      SQLite::Statement m(db,
+                          "SELECT role, content, created_at FROM (SELECT id, role, content, "
+                          "created_at FROM messages WHERE conversation_id = ? ORDER BY id DESC "
+                          "LIMIT 20) ORDER BY id");
+      m.bind(1, c.id);
+      while (m.executeStep()) {
+        c.messages.push_back({m.getColumn(0).getString(), m.getColumn(1).getString(),
+                              m.getColumn(2).getString()});
+      }
+    }
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<ChatStats> SqliteChatStore::Stats() {
+  ChatStats stats;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    stats.conversations = db.execAndGet("SELECT COUNT(*) FROM conversations").getInt64();
+    SQLite::Statement by_channel(db,
+                                 "SELECT c.channel, COUNT(m.id) FROM conversations c JOIN "
+                                 "messages m ON m.conversation_id = c.id GROUP BY c.channel "
+                                 "ORDER BY c.channel");
+    while (by_channel.executeStep()) {
+      stats.messages_by_channel.emplace_back(by_channel.getColumn(0).getString(),
+                                             by_channel.getColumn(1).getInt64());
+    }
+    SQLite::Statement states(db, "SELECT state, COUNT(*) FROM deliveries GROUP BY state");
+    while (states.executeStep()) {
+      const std::string state = states.getColumn(0).getString();
+      const std::int64_t n = states.getColumn(1).getInt64();
+      if (state == "pending") stats.jobs_pending = n;
+      if (state == "dead") stats.jobs_dead = n;
+      if (state == "failed") stats.jobs_failed = n;
+      if (state == "done") stats.jobs_done = n;
+    }
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return stats;
+}
+
+}  // namespace storybot

@@ -1,0 +1,39 @@
+#pragma once
+#include <memory>
+
+#include "core/jobs/chat_store.h"
+#include "core/storage/database.h"
+#include "core/storage/group_commit.h"
+
+namespace storybot {
+
+// ChatStore on SQLite: reads on the shared connection, writes through the group-commit writer.
+class SqliteChatStore final : public ChatStore {
+ public:
+  // Both must outlive the store.
+  SqliteChatStore(Database& db, GroupCommitWriter& writer) : db_(db), writer_(writer) {}
+
+  void Enqueue(const std::string& dedupe_key, const InboundMessage& message,
+               std::function<void(Result<EnqueueResult>)> done) override;
+  Result<std::vector<Job>> PendingJobs() override;
+  Result<ChatState> LoadChat(const std::string& channel, const std::string& chat_id) override;
+  void SaveReply(const Job& job, const std::string& reply, const ChatUpdate& update,
+                 std::function<void(Status)> done) override;
+  void RetryLater(std::int64_t job_id, int attempts, const std::string& error,
+                  std::function<void(Status)> done) override;
+  void Finish(std::int64_t job_id, JobEnd end, const std::string& error,
+              std::function<void(Status)> done) override;
+  Result<std::vector<Conversation>> RecentConversations(int limit,
+                                                        const std::string& channel) override;
+  Result<ChatStats> Stats() override;
+
+ private:
+  Database& db_;
+  GroupCommitWriter& writer_;
+};
+
+// InboundMessage <-> the JSON kept in the deliveries table.
+std::string MessageToJson(const InboundMessage& message);
+Result<InboundMessage> MessageFromJson(const std::string& json);
+
+}  // namespace storybot

@@ -1,0 +1,42 @@
+#include "core/story/story_writer.h"
+
+#include <chrono>
+
+namespace storybot {
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+void StoryWriter::Offline(StoryRequest request, StoryCallback done) {
+  const auto start = std::chrono::steady_clock::now();
+  offline_.Generate(std::move(request), [this, start, done = std::move(done)](Result<Story> story) {
+    if (story.ok()) metrics_.ObserveStory(story.value().engine, SecondsSince(start));
+    done(std::move(story));
+  });
+}
+
+void StoryWriter::Generate(StoryRequest request, StoryCallback done) {
+  if (llm_ == nullptr) return Offline(std::move(request), std::move(done));
+  const auto start = std::chrono::steady_clock::now();
+  StoryRequest copy = request;  // kept for the fallback
+  llm_->Generate(std::move(request), [this, start, copy = std::move(copy),
+                                      done = std::move(done)](Result<Story> story) mutable {
+    if (story.ok()) {
+      metrics_.ObserveStory(story.value().engine, SecondsSince(start));
+      return done(std::move(story));
+    }
+    metrics_.CountLlmRequest("fallback");
+    logger_.Log(LogLevel::kWarn, "LLM failed; the offline storyteller answers instead",
+                {{"error.message", std::string_view(story.error().message)},
+                 {"error.type", std::string_view(ErrorCodeName(story.error().code))},
+                 {"storybot.outcome", std::string_view("fallback")}},
+                copy.trace_id);
+    Offline(std::move(copy), std::move(done));
+  });
+}
+
+}  // namespace storybot

@@ -1,0 +1,29 @@
+#pragma once
+// Writes stories with the configured engine and never leaves a user without one: when the LLM
+// fails after its retries, the offline storyteller answers instead (logged as a warning with the
+// trace id and counted as storybot_llm_requests_total{outcome="fallback"}).
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/story/story.h"
+
+namespace storybot {
+
+class StoryWriter final : public StoryBackend {
+ public:
+  // `llm` may be null (offline only). Both backends, metrics and logger must outlive the writer.
+  StoryWriter(StoryBackend* llm, StoryBackend& offline, Metrics& metrics, Logger& logger)
+      : llm_(llm), offline_(offline), metrics_(metrics), logger_(logger) {}
+
+  std::string_view name() const override { return llm_ != nullptr ? llm_->name() : offline_.name(); }
+  void Generate(StoryRequest request, StoryCallback done) override;
+
+ private:
+  void Offline(StoryRequest request, StoryCallback done);
+
+  StoryBackend* llm_;
+  StoryBackend& offline_;
+  Metrics& metrics_;
+  Logger& logger_;
+};
+
+}  // namespace storybot

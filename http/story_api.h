@@ -1,0 +1,23 @@
+#pragma once
+// Admin endpoints over stories and chats: POST /api/stories/preview, GET /api/conversations,
+// GET /api/stats (contract section 3).
+#include "core/jobs/chat_store.h"
+#include "core/prompt_service.h"
+#include "core/story/story.h"
+#include "core/story/story_engine.h"
+#include "core/work_pool.h"
+#include "http/router.h"
+
+namespace storybot::http {
+
+struct StoryApiDeps {
+  PromptService& prompts;
+  ChatStore& chats;
+  StoryBackend& writer;  // the StoryWriter: LLM with offline fallback
+  EngineOptions engine;
+  WorkPool& pool;        // for database reads
+};
+
+void AddStoryRoutes(Router& router, StoryApiDeps deps);
+
+}  // namespace storybot::http

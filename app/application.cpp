@@ -6,6 +6,7 @@
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/secrets.h"
+#include "core/jobs/inbox.h"
 #include "core/jobs/job_runner.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
@@ -15,6 +16,7 @@
 #include "core/story/openai_backend.h"
 #include "core/story/story_writer.h"
 #include "core/work_pool.h"
+#include "http/channels/channel_module.h"
 #include "http/middleware.h"
 #include "http/prompts_api.h"
 #include "http/router.h"
@@ -40,6 +42,8 @@ struct Application::Parts {
   OfflineStoryteller offline;
   std::unique_ptr<StoryWriter> story_writer;
   std::unique_ptr<JobRunner> jobs;
+  std::unique_ptr<Inbox> inbox;
+  std::vector<std::unique_ptr<http::ChannelModule>> channels;
   // Destroyed before the runner: pending LLM calls fail into the runner, which still exists.
   std::unique_ptr<OpenAiBackend> llm;
   http::Router router;
@@ -51,6 +55,7 @@ struct Application::Parts {
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 Application::~Application() {
+  for (auto& channel : parts_->channels) channel->Stop();
   if (parts_->jobs) parts_->jobs->Stop(std::chrono::milliseconds(0));
   if (parts_->pool) parts_->pool->Stop();
   parts_->llm.reset();
@@ -112,8 +117,25 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
   p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->story_writer,
                                         std::map<std::string, ReplySender*>{}, engine,
                                         *p->metrics, *p->logger, job_options);
+  p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
+
+  const http::ChannelContext context{p->config,   *p->inbox,   *p->chats,  *p->database,
+                                     *p->writer,  *p->metrics, *p->logger, *p->pool};
+  for (auto make : {http::MakeTelegramChannel, http::MakeSlackChannel, http::MakeWebhookChannel}) {
+    if (auto channel = make(context)) {
+      p->jobs->RegisterSender(std::string(channel->name()), channel->sender());
+      channel->AddRoutes(p->router);
+      p->channels.push_back(std::move(channel));
+    }
+  }
   Status jobs_started = p->jobs->Start();
   if (!jobs_started.ok()) return jobs_started.error();
+  for (auto& channel : p->channels) {
+    Status started = channel->Start();
+    if (!started.ok()) return started.error();
+    p->logger->Log(LogLevel::kInfo, "channel on",
+                   {{"storybot.channel", channel->name()}});
+  }
 
   Database* database = p->database.get();
   JobRunner* jobs = p->jobs.get();
@@ -152,6 +174,7 @@ void Application::StopOnSignals() { parts_->server->StopOnSignals(); }
 
 void Application::Run() {
   parts_->server->Run();
+  for (auto& channel : parts_->channels) channel->Stop();
   // Running jobs get a moment to finish; the rest stay pending and resume at the next start.
   parts_->jobs->Stop(std::chrono::seconds(5));
   parts_->pool->Stop();

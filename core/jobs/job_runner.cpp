@@ -31,6 +31,10 @@ JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& wri
 
 JobRunner::~JobRunner() { Stop(std::chrono::milliseconds(0)); }
 
+void JobRunner::RegisterSender(std::string channel, ReplySender& sender) {
+  senders_[std::move(channel)] = &sender;
+}
+
 Status JobRunner::Start() {
   Result<std::vector<Job>> pending = store_.PendingJobs();
   if (!pending.ok()) return pending.error();

@@ -44,6 +44,8 @@ class JobRunner {
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
+  // Adds the sender for a channel's replies; call before Start().
+  void RegisterSender(std::string channel, ReplySender& sender);
   // Loads the unfinished jobs (interrupted by a stop or a crash) and starts running them.
   Status Start();
   // A job whose delivery has just been committed.

@@ -1,0 +1,52 @@
+#pragma once
+// A chat channel as the application sees it: routes for inbound deliveries, a sender for
+// replies, and start/stop for background work (long polling, auth checks, webhook set-up).
+// Each channel's verification, parsing and Web API client live in adapters/<channel>/; this
+// layer turns HTTP requests into adapter calls and Inbox deliveries.
+#include <memory>
+#include <string_view>
+
+#include "core/chat.h"
+#include "core/config.h"
+#include "core/jobs/chat_store.h"
+#include "core/jobs/inbox.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/storage/database.h"
+#include "core/storage/group_commit.h"
+#include "core/work_pool.h"
+#include "http/router.h"
+
+namespace storybot::http {
+
+// What a channel may use; everything outlives the channel.
+struct ChannelContext {
+  const Config& config;
+  Inbox& inbox;
+  ChatStore& chats;
+  Database& database;
+  GroupCommitWriter& writer;
+  Metrics& metrics;
+  Logger& logger;
+  WorkPool& pool;  // short blocking work (database reads)
+};
+
+class ChannelModule {
+ public:
+  virtual ~ChannelModule() = default;
+  virtual std::string_view name() const = 0;  // the channel name in messages: "telegram", …
+  virtual ReplySender& sender() = 0;
+  virtual void AddRoutes(Router& router) = 0;
+  // After the job runner has started; failures here are logged, not fatal, unless the channel
+  // cannot work at all.
+  virtual Status Start() { return {}; }
+  // Before the job runner stops: stop background loops and outbound calls promptly.
+  virtual void Stop() {}
+};
+
+// Each returns nullptr when the channel is switched off in `context.config`.
+std::unique_ptr<ChannelModule> MakeTelegramChannel(const ChannelContext& context);
+std::unique_ptr<ChannelModule> MakeSlackChannel(const ChannelContext& context);
+std::unique_ptr<ChannelModule> MakeWebhookChannel(const ChannelContext& context);
+
+}  // namespace storybot::http

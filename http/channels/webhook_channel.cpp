@@ -1,0 +1,8 @@
+// Placeholder: the webhook channel is being written; until then it is off.
+#include "http/channels/channel_module.h"
+
+namespace storybot::http {
+
+std::unique_ptr<ChannelModule> MakeWebhookChannel(const ChannelContext&) { return nullptr; }
+
+}  // namespace storybot::http

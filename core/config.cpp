@@ -215,6 +215,11 @@ const std::vector<Setting>& Settings() {
                     "Bot API base; calls go to {base}/bot{token}/{method}",
                     [](Config& c) -> std::string& { return c.telegram.api_url; },
                     [](std::string_view v) { return CheckUrl(v, false); }),
+      StringSetting("TELEGRAM_WEBHOOK_URL", "telegram.webhook_url", false,
+                    "public https URL of POST /telegram/webhook; when set, storybot registers it "
+                    "with setWebhook (and the secret token) at start",
+                    [](Config& c) -> std::string& { return c.telegram.webhook_url; },
+                    [](std::string_view v) { return CheckUrl(v, true); }),
       StringSetting("SLACK_SIGNING_SECRET", "slack.signing_secret", true,
                     "Slack signing secret; empty: Slack adapter off",
                     [](Config& c) -> std::string& { return c.slack.signing_secret; }),

@@ -34,6 +34,7 @@ struct Config {
     std::string mode = "webhook";
     std::string webhook_secret;
     std::string api_url = "https://api.telegram.org";
+    std::string webhook_url;  // public URL: when set, setWebhook is called at start
   } telegram;
   struct Slack {
     std::string signing_secret;  // empty: adapter off

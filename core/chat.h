@@ -45,6 +45,9 @@ class ReplySender {
  public:
   virtual ~ReplySender() = default;
   virtual void Send(const OutboundReply& reply, std::function<void(SendResult)> done) = 0;
+  // A story for `message` is being written (it may take a while): e.g. Telegram's "typing…".
+  // Best effort: must not block, and its failure never affects the reply.
+  virtual void StartedWriting(const InboundMessage& message) { (void)message; }
 };
 
 }  // namespace storybot

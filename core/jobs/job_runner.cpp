@@ -142,6 +142,9 @@ void JobRunner::Process(Job job) {
   update.user_turn = decision.story.prompt;
   decision.story.trace_id = job.message.trace_id;
   const Language language = decision.language;
+  if (auto sender = senders_.find(job.message.channel); sender != senders_.end()) {
+    sender->second->StartedWriting(job.message);
+  }
   writer_.Generate(std::move(decision.story), [this, job = std::move(job), update,
                                                language](Result<Story> story) mutable {
     if (story.ok()) return Reply(std::move(job), story.value().text, update);

@@ -2,6 +2,7 @@
 // One outbound HTTP request with libcurl, blocking: for channel senders that already run on
 // their own worker threads (Telegram, Slack, webhook callbacks). Never follows redirects, caps
 // the response body, and has connect and total deadlines.
+#include <atomic>
 #include <map>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@ struct HttpCall {
   long connect_timeout_ms = 5000;
   long timeout_ms = 30000;
   std::size_t max_response_bytes = 1 << 20;
+  const std::atomic<bool>* cancel = nullptr;  // set to true: the call ends within ~100 ms
 };
 
 struct HttpCallResult {

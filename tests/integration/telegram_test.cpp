@@ -1,0 +1,144 @@
+// The Telegram channel end to end: the real binary, a fake Bot API on loopback.
+#include <boost/json.hpp>
+#include <fstream>
+#include <thread>
+
+#include "tests/integration/fixture.h"
+#include "tests/support/fake_telegram_api.h"
+
+namespace storybot::test {
+namespace {
+
+constexpr const char* kSecret = "webhook-secret_123";
+
+std::string Update(std::int64_t id, std::int64_t chat, const std::string& text,
+                   const std::string& name = "Ada", const std::string& language = "en") {
+  boost::json::object update{
+      {"update_id", id},
+      {"message",
+       {{"message_id", id * 10},
+        {"date", 1700000000},
+        {"from", {{"id", chat}, {"is_bot", false}, {"first_name", name}, {"language_code", language}}},
+        {"chat", {{"id", chat}, {"type", "private"}}},
+        {"text", text}}}};
+  return boost::json::serialize(update);
+}
+
+class TelegramWebhookTest : public StorybotTest {
+ protected:
+  void SetUp() override {
+    StartStorybot({{"STORYBOT_TELEGRAM_BOT_TOKEN", FakeTelegramApi::kToken},
+                   {"STORYBOT_TELEGRAM_WEBHOOK_SECRET", kSecret},
+                   {"STORYBOT_TELEGRAM_API_URL", api_.base_url()}});
+  }
+  HttpResult Deliver(const std::string& body, const std::string& secret = kSecret) {
+    return Fetch("POST", Url("/telegram/webhook"),
+                 {{"Content-Type", "application/json"},
+                  {"X-Telegram-Bot-Api-Secret-Token", secret}},
+                 body);
+  }
+  FakeTelegramApi api_;
+};
+
+TEST_F(TelegramWebhookTest, AStoryComesBackForATextMessage) {
+  auto r = Deliver(Update(1, 1001, "a story about dragons"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(api_.WaitForSent(1));
+  const auto sent = api_.SentTo("1001");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_NE(sent[0].text.find("Ada"), std::string::npos) << sent[0].text;
+  EXPECT_NE(sent[0].text.find("dragons"), std::string::npos) << sent[0].text;
+  EXPECT_GE(api_.calls("sendChatAction"), 1);  // "typing…" while writing
+}
+
+TEST_F(TelegramWebhookTest, CommandsAnswerInTheUsersLanguage) {
+  ASSERT_EQ(Deliver(Update(1, 2002, "/start", "小明", "zh-hans")).status, 200);
+  ASSERT_EQ(Deliver(Update(2, 2002, "/story 月亮", "小明", "zh-hans")).status, 200);
+  ASSERT_EQ(Deliver(Update(3, 2002, "/continue", "小明", "zh-hans")).status, 200);
+  ASSERT_TRUE(api_.WaitForSent(3));
+  const auto sent = api_.SentTo("2002");
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_NE(sent[0].text.find("小明"), std::string::npos);  // greeting, in order
+  EXPECT_NE(sent[1].text.find("月亮"), std::string::npos);
+  EXPECT_NE(sent[2].text.find("第二章"), std::string::npos) << sent[2].text;
+}
+
+TEST_F(TelegramWebhookTest, RedeliveredUpdatesAreAnsweredOnce) {
+  const std::string update = Update(42, 3003, "owls");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Deliver(update).status, 200);
+  ASSERT_TRUE(api_.WaitForSent(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(api_.SentTo("3003").size(), 1u);
+}
+
+TEST_F(TelegramWebhookTest, WrongOrMissingSecretIsRefusedAndNothingStored) {
+  EXPECT_EQ(Deliver(Update(5, 4004, "x"), "wrong").status, 401);
+  EXPECT_EQ(Fetch("POST", Url("/telegram/webhook"), {{"Content-Type", "application/json"}},
+                  Update(6, 4004, "x"))
+                .status,
+            401);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(api_.SentTo("4004").empty());
+  EXPECT_EQ(Json(Get("/api/stats")).at("jobs").at("done").as_int64(), 0);
+}
+
+TEST_F(TelegramWebhookTest, MalformedJsonIs400AndIgnoredKinds200) {
+  auto bad = Deliver("{\"update_id\": ");
+  EXPECT_EQ(bad.status, 400);
+  auto edited = Deliver(R"({"update_id": 9, "edited_message": {"message_id": 1, "chat": {"id": 5, "type": "private"}, "text": "x"}})");
+  EXPECT_EQ(edited.status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(api_.sent().empty());
+}
+
+TEST_F(TelegramWebhookTest, RateLimitedSendsWaitAndBlockedUsersAreNotRetried) {
+  api_.Fail("sendMessage", 1, 429,
+            R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})");
+  ASSERT_EQ(Deliver(Update(1, 5005, "bees")).status, 200);
+  ASSERT_TRUE(api_.WaitForSent(1));
+  EXPECT_EQ(api_.calls("sendMessage"), 2);
+
+  api_.Fail("sendMessage", 1, 403,
+            R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
+  ASSERT_EQ(Deliver(Update(2, 6006, "bees")).status, 200);
+  for (int i = 0; i < 100 && Json(Get("/api/stats")).at("jobs").at("failed").as_int64() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(Json(Get("/api/stats")).at("jobs").at("failed").as_int64(), 1);
+  EXPECT_EQ(api_.calls("sendMessage"), 3);  // no retry after the 403
+}
+
+TEST_F(TelegramWebhookTest, TheTokenAndSecretNeverReachTheLog) {
+  ASSERT_EQ(Deliver(Update(1, 7007, "/help")).status, 200);
+  ASSERT_TRUE(api_.WaitForSent(1));
+  EXPECT_EQ(process_->Stop(SIGTERM), 0);
+  std::ifstream log(dir_.path() + "/logs/storybot.ndjson");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("TEST-token"), std::string::npos);
+  EXPECT_EQ(text.find(kSecret), std::string::npos);
+  EXPECT_NE(text.find("message_received"), std::string::npos);
+}
+
+TEST(TelegramPollingTest, PollsConfirmsOffsetsAndAnswers) {
+  FakeTelegramApi api;
+  api.QueueUpdate(Update(500, 8008, "a story about the sea"));
+  api.QueueUpdate(Update(501, 8008, "/help"));
+  TempDir dir;
+  StorybotProcess process(dir.path(), {{"STORYBOT_TELEGRAM_BOT_TOKEN", FakeTelegramApi::kToken},
+                                       {"STORYBOT_TELEGRAM_MODE", "polling"},
+                                       {"STORYBOT_TELEGRAM_API_URL", api.base_url()}});
+  ASSERT_TRUE(process.Start());
+  ASSERT_TRUE(api.WaitForSent(2));
+  const auto sent = api.SentTo("8008");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_NE(sent[0].text.find("sea"), std::string::npos);
+  for (int i = 0; i < 100 && api.last_offset() != 502; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(api.last_offset(), 502);  // confirmed after the batch was stored
+  EXPECT_EQ(Fetch("POST", process.base_url() + "/telegram/webhook", {}, "{}").status, 404);
+  EXPECT_EQ(process.Stop(SIGTERM), 0);  // the long poll does not hold up the exit
+}
+
+}  // namespace
+}  // namespace storybot::test

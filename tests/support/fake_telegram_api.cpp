@@ -89,6 +89,7 @@ void FakeTelegramApi::Handle(const std::string& method, const http::ExchangePtr&
   }
   if (method == "sendMessage") {
     SentMessage m;
+    m.at = std::chrono::steady_clock::now();
     const auto& chat = params.at("chat_id");
     m.chat_id = chat.is_int64() ? std::to_string(chat.as_int64()) : std::string(chat.as_string());
     m.text = std::string(params.at("text").as_string());

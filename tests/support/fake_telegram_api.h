@@ -16,6 +16,7 @@ struct SentMessage {
   std::string chat_id;
   std::string text;
   std::int64_t reply_to = 0;
+  std::chrono::steady_clock::time_point at;  // when the fake received it
 };
 
 class FakeTelegramApi {

@@ -21,8 +21,9 @@ class SlackTest : public StorybotTest {
   void SetUp() override {
     fake_.On("POST", "/api/auth.test", [](const http::ExchangePtr& ex) {
       ex->Reply(http::JsonResponse(
-          200, R"({"ok":true,"url":"https://example.slack.com/","team":"Example","user":"storybot",)"
-               R"("team_id":"T1","user_id":"UBOT","bot_id":"B1"})"));
+          200,
+          R"({"ok":true,"url":"https://example.slack.com/","team":"Example","user":"storybot",)"
+          R"("team_id":"T1","user_id":"UBOT","bot_id":"B1"})"));
     });
     fake_.On("POST", "/api/chat.postMessage", [this](const http::ExchangePtr& ex) {
       {
@@ -93,9 +94,11 @@ class SlackTest : public StorybotTest {
   static std::string Mention(const std::string& event_id, const std::string& channel,
                              const std::string& ts, const std::string& text) {
     return R"({"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":")" +
-           event_id + R"(","event_time":1700000000,"authorizations":[{"team_id":"T1","user_id":"UBOT","is_bot":true}],)"
-           R"("event":{"type":"app_mention","user":"U1","text":")" + text + R"(","ts":")" + ts +
-           R"(","channel":")" + channel + R"(","event_ts":")" + ts + R"("}})";
+           event_id +
+           R"(","event_time":1700000000,"authorizations":[{"team_id":"T1","user_id":"UBOT","is_bot":true}],)"
+           R"("event":{"type":"app_mention","user":"U1","text":")" +
+           text + R"(","ts":")" + ts + R"(","channel":")" + channel + R"(","event_ts":")" + ts +
+           R"("}})";
   }
 
   FakeHttpServer fake_;
@@ -105,7 +108,8 @@ class SlackTest : public StorybotTest {
 };
 
 TEST_F(SlackTest, AnswersUrlVerification) {
-  auto r = Event(R"({"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})");
+  auto r = Event(
+      R"({"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).at("challenge").as_string(),
             "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
@@ -133,14 +137,16 @@ TEST_F(SlackTest, MentionGetsAStoryInItsThread) {
 
 TEST_F(SlackTest, DirectMessageGetsAReply) {
   ASSERT_EQ(WaitFor("/api/auth.test", 1).size(), 1u);
-  auto r = Event(R"({"type":"event_callback","event_id":"Ev2","team_id":"T1","event":{"type":"message",)"
-                 R"("channel_type":"im","user":"U1","text":"讲一个关于月亮的故事","ts":"1700000000.000300","channel":"D1"}})");
+  auto r = Event(
+      R"({"type":"event_callback","event_id":"Ev2","team_id":"T1","event":{"type":"message",)"
+      R"("channel_type":"im","user":"U1","text":"讲一个关于月亮的故事","ts":"1700000000.000300","channel":"D1"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   // Our own message in the DM (e.g. the reply echoed back) is ignored.
-  ASSERT_EQ(Event(R"({"type":"event_callback","event_id":"Ev3","event":{"type":"message",)"
-                  R"("channel_type":"im","user":"UBOT","text":"a story","ts":"1.0","channel":"D1"}})")
-                .status,
-            200);
+  ASSERT_EQ(
+      Event(R"({"type":"event_callback","event_id":"Ev3","event":{"type":"message",)"
+            R"("channel_type":"im","user":"UBOT","text":"a story","ts":"1.0","channel":"D1"}})")
+          .status,
+      200);
   auto posts = Posts(1);
   ASSERT_EQ(posts.size(), 1u);
   const auto body = BodyOf(posts[0]);
@@ -178,8 +184,9 @@ TEST_F(SlackTest, BadSignaturesAreRefusedAndNothingIsStored) {
   EXPECT_EQ(Signed("/slack/events", body, "application/json", stale).status, 401);
   const std::string ahead = std::to_string(std::time(nullptr) + 6 * 60);
   EXPECT_EQ(Signed("/slack/events", body, "application/json", ahead).status, 401);
-  EXPECT_EQ(Fetch("POST", Url("/slack/events"), {{"Content-Type", "application/json"}}, body).status,
-            401);
+  EXPECT_EQ(
+      Fetch("POST", Url("/slack/events"), {{"Content-Type", "application/json"}}, body).status,
+      401);
   // Signed over other bytes than those sent.
   const std::string ts = Now();
   EXPECT_EQ(Fetch("POST", Url("/slack/events"),
@@ -189,10 +196,11 @@ TEST_F(SlackTest, BadSignaturesAreRefusedAndNothingIsStored) {
                   body + " ")
                 .status,
             401);
-  EXPECT_EQ(Fetch("POST", Url("/slack/commands"), {{"Content-Type", "application/x-www-form-urlencoded"}},
-                  "command=%2Fstory&text=x&channel_id=C1&user_id=U1&trigger_id=1")
-                .status,
-            401);
+  EXPECT_EQ(
+      Fetch("POST", Url("/slack/commands"), {{"Content-Type", "application/x-www-form-urlencoded"}},
+            "command=%2Fstory&text=x&channel_id=C1&user_id=U1&trigger_id=1")
+          .status,
+      401);
   // Signed but malformed, or of the wrong type.
   EXPECT_EQ(Event("{not json").status, 400);
   EXPECT_EQ(Command("text=%zz").status, 400);
@@ -204,15 +212,17 @@ TEST_F(SlackTest, BadSignaturesAreRefusedAndNothingIsStored) {
   const auto stats = Stats();
   EXPECT_EQ(stats.at("conversations").as_int64(), 0);
   const auto jobs = stats.at("jobs").as_object();
-  EXPECT_EQ(jobs.at("pending").as_int64() + jobs.at("done").as_int64() + jobs.at("failed").as_int64(), 0);
+  EXPECT_EQ(
+      jobs.at("pending").as_int64() + jobs.at("done").as_int64() + jobs.at("failed").as_int64(), 0);
 }
 
 TEST_F(SlackTest, SlashCommandIsAcknowledgedThenAnswered) {
   ASSERT_EQ(Command("ssl_check=1&token=x").status, 200);
-  auto ack = Command("token=x&team_id=T1&channel_id=C2&channel_name=general&user_id=U1&user_name=ada"
-                     "&command=%2Fstory&text=a+lighthouse+keeper&response_url=" +
-                     std::string("http%3A%2F%2F127.0.0.1%3A") + std::to_string(fake_.port()) +
-                     "%2Fhooks%2F1&trigger_id=111.222.abc");
+  auto ack = Command(
+      "token=x&team_id=T1&channel_id=C2&channel_name=general&user_id=U1&user_name=ada"
+      "&command=%2Fstory&text=a+lighthouse+keeper&response_url=" +
+      std::string("http%3A%2F%2F127.0.0.1%3A") + std::to_string(fake_.port()) +
+      "%2Fhooks%2F1&trigger_id=111.222.abc");
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_EQ(ack.Header("content-type"), "application/json");
   EXPECT_EQ(Json(ack).at("response_type").as_string(), "ephemeral");
@@ -225,7 +235,9 @@ TEST_F(SlackTest, SlashCommandIsAcknowledgedThenAnswered) {
   EXPECT_NE(std::string(body.at("text").as_string()).find("lighthouse"), std::string::npos);
   EXPECT_TRUE(WaitFor("/hooks/1", 0).empty());
 
-  auto chinese = Command("channel_id=C3&user_id=U1&command=%2Fstory&text=%E6%9C%88%E4%BA%AE%E7%9A%84%E6%95%85%E4%BA%8B&trigger_id=333");
+  auto chinese = Command(
+      "channel_id=C3&user_id=U1&command=%2Fstory&text=%E6%9C%88%E4%BA%AE%E7%9A%84%E6%95%85%E4%BA%"
+      "8B&trigger_id=333");
   ASSERT_EQ(chinese.status, 200);
   EXPECT_EQ(Json(chinese).at("text").as_string(), "正在为你写故事……");
 

@@ -8,7 +8,8 @@ namespace storybot::slack {
 namespace {
 
 TEST(SlackForm, DecodesPlusAndPercentEscapes) {
-  auto form = ParseForm("command=%2Fstory&text=a+dragon%21+%E6%95%85%E4%BA%8B&empty=&flag&&x=1&x=2");
+  auto form =
+      ParseForm("command=%2Fstory&text=a+dragon%21+%E6%95%85%E4%BA%8B&empty=&flag&&x=1&x=2");
   ASSERT_TRUE(form.ok()) << form.error().message;
   EXPECT_EQ(form.value().at("command"), "/story");
   EXPECT_EQ(form.value().at("text"), "a dragon! 故事");
@@ -55,7 +56,8 @@ TEST(SlackForm, SlashCommandFromSlacksExample) {
 }
 
 TEST(SlackForm, SlashCommandNeedsItsFields) {
-  auto missing = ParseSlashCommand({{"command", "/story"}, {"channel_id", "C1"}, {"user_id", "U1"}});
+  auto missing =
+      ParseSlashCommand({{"command", "/story"}, {"channel_id", "C1"}, {"user_id", "U1"}});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message, "trigger_id: is required");
 }

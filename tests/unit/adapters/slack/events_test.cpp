@@ -25,8 +25,9 @@ TEST(SlackEvents, UrlVerificationGivesTheChallenge) {
 
 TEST(SlackEvents, AppMentionIsAnsweredInItsThread) {
   auto event = ParseEvent(
-      Callback(R"({"type":"app_mention","user":"U061F7AUR","text":"<@UBOT> a story about cats &amp; dogs",)"
-               R"("ts":"1515449522.000016","channel":"C0LAN2Q65","event_ts":"1515449522000016"})"),
+      Callback(
+          R"({"type":"app_mention","user":"U061F7AUR","text":"<@UBOT> a story about cats &amp; dogs",)"
+          R"("ts":"1515449522.000016","channel":"C0LAN2Q65","event_ts":"1515449522000016"})"),
       "UBOT");
   ASSERT_TRUE(event.ok()) << event.error().message;
   const SlackEvent& e = event.value();

@@ -67,7 +67,8 @@ TEST(SlackSignature, SignsTheRawBytes) {
   const std::string ts = "1700000000";
   const std::string signature = ComputeSignature("s3cret", ts, body);
   EXPECT_EQ(signature.size(), 3u + 64u);
-  EXPECT_TRUE(SignatureVerifier("s3cret", [] { return 1700000000; }).Verify(ts, signature, body).ok());
+  EXPECT_TRUE(
+      SignatureVerifier("s3cret", [] { return 1700000000; }).Verify(ts, signature, body).ok());
   EXPECT_FALSE(SignatureVerifier("s3cret", [] { return 1700000000; })
                    .Verify(ts, signature, body.substr(0, body.size() - 1))
                    .ok());

@@ -9,11 +9,13 @@
 
 #include "adapters/slack/inbound.h"
 #include "adapters/slack/sender.h"
+#include "adapters/slack/text.h"
 
 namespace storybot::slack {
 namespace {
 
-HttpCallResult Answer(long status, std::string body, std::map<std::string, std::string> headers = {}) {
+HttpCallResult Answer(long status, std::string body,
+                      std::map<std::string, std::string> headers = {}) {
   HttpCallResult r;
   r.status = status;
   r.body = std::move(body);
@@ -120,10 +122,13 @@ TEST(SlackWebApi, AuthTestFailureIsAnError) {
 }
 
 OutboundReply Reply(std::string text, ReplyTarget target) {
-  return {"slack", target.channel, std::move(text), EncodeReplyContext(target), "trace", "event:Ev1"};
+  return {"slack", target.channel, std::move(text), EncodeReplyContext(target),
+          "trace", "event:Ev1"};
 }
 
-std::shared_ptr<Logger> QuietLogger() { return Logger::Open({"", LogLevel::kError, false}).value(); }
+std::shared_ptr<Logger> QuietLogger() {
+  return Logger::Open({"", LogLevel::kError, false}).value();
+}
 
 TEST(SlackSender, SplitsLongStoriesAndEscapes) {
   FakeSlack fake;

@@ -74,8 +74,14 @@ ctest: build
 web-test: web-deps
 	cd admin-web && npm test --silent
 
-e2e: build web
+tests/e2e/telegram/node_modules/.installed: tests/e2e/telegram/package-lock.json
+	cd tests/e2e/telegram && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Browser end to end (the admin panel in Chromium) and Telegram end to end (telegram-test-api).
+e2e: build web tests/e2e/telegram/node_modules/.installed
 	cd admin-web && STORYBOT_BIN=$(CURDIR)/$(STORYBOT) npm run e2e --silent
+	cd tests/e2e/telegram && STORYBOT_BIN=$(CURDIR)/$(STORYBOT) node telegram-emulator.e2e.mjs
 
 deploy-test: build
 	STORYBOT_BIN=$(CURDIR)/$(STORYBOT) tests/deploy/run.sh

@@ -107,11 +107,14 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
     llm.api_key = config.llm.api_key;
     llm.model = config.llm.model;
     llm.timeout_s = config.llm.timeout_s;
+    llm.max_retries = config.llm.max_retries;
     p->llm = std::make_unique<OpenAiBackend>(llm, *p->logger, *p->metrics);
   }
   p->story_writer =
       std::make_unique<StoryWriter>(p->llm.get(), p->offline, *p->metrics, *p->logger);
   EngineOptions engine;
+  engine.system_prompt = config.story_system_prompt;
+  engine.max_tokens = config.llm.max_tokens;
   JobRunnerOptions job_options;
   job_options.workers = config.workers;
   p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->story_writer,

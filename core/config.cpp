@@ -199,6 +199,15 @@ const std::vector<Setting>& Settings() {
                     [](Config& c) -> std::string& { return c.llm.model; }),
       IntSetting("LLM_TIMEOUT_S", "llm.timeout_s", "seconds per LLM request",
                  [](Config& c) -> int& { return c.llm.timeout_s; }, 1, 600),
+      IntSetting("LLM_MAX_RETRIES", "llm.max_retries",
+                 "retries of a failed LLM call (408, 409, 429, 5xx, network) before the fallback",
+                 [](Config& c) -> int& { return c.llm.max_retries; }, 0, 10),
+      IntSetting("LLM_MAX_TOKENS", "llm.max_tokens", "max_tokens sent with each story request",
+                 [](Config& c) -> int& { return c.llm.max_tokens; }, 16, 32000),
+      StringSetting("STORY_SYSTEM_PROMPT", "story.system_prompt", false,
+                    "instructions for the LLM; {language} becomes English or Chinese; empty: the "
+                    "built-in ones (length, child-safe, the user's language)",
+                    [](Config& c) -> std::string& { return c.story_system_prompt; }),
       IntSetting("WORKERS", "workers", "story jobs in flight at once (LLM concurrency)",
                  [](Config& c) -> int& { return c.workers; }, 1, 10000),
       StringSetting("TELEGRAM_BOT_TOKEN", "telegram.bot_token", true,
@@ -228,6 +237,12 @@ const std::vector<Setting>& Settings() {
       StringSetting("SLACK_API_URL", "slack.api_url", false, "Slack Web API base",
                     [](Config& c) -> std::string& { return c.slack.api_url; },
                     [](std::string_view v) { return CheckUrl(v, false); }),
+      IntSetting("WEBHOOK_SYNC_TIMEOUT_S", "webhook.sync_timeout_s",
+                 "seconds POST /webhooks/{integration} waits for the story before answering 202",
+                 [](Config& c) -> int& { return c.webhook.sync_timeout_s; }, 0, 300),
+      IntSetting("WEBHOOK_CALLBACK_RETRY_S", "webhook.callback_retry_s",
+                 "seconds a failing webhook callback is retried (exponential backoff)",
+                 [](Config& c) -> int& { return c.webhook.callback_retry_s; }, 1, 7 * 24 * 3600),
   };
   return settings;
 }

@@ -27,7 +27,10 @@ struct Config {
     std::string api_key;
     std::string model;
     int timeout_s = 60;
+    int max_retries = 2;
+    int max_tokens = 800;
   } llm;
+  std::string story_system_prompt;  // empty: the built-in instructions
   int workers = 64;
   struct Telegram {
     std::string bot_token;  // empty: adapter off
@@ -41,6 +44,10 @@ struct Config {
     std::string bot_token;
     std::string api_url = "https://slack.com/api";
   } slack;
+  struct Webhook {
+    int sync_timeout_s = 25;             // how long POST /webhooks/{name} waits for the story
+    int callback_retry_s = 24 * 60 * 60; // how long a failing callback is retried
+  } webhook;
 };
 
 // Reads one environment variable; injectable so tests need not touch the real environment.

@@ -213,7 +213,14 @@ void JobRunner::OnSent(Job job, SendResult result) {
     outcome = "failed";
   }
   metrics_.CountReplySent(channel, outcome);
-  if (end != JobEnd::kDone) {
+  if (end == JobEnd::kDone) {
+    logger_.Log(LogLevel::kInfo, "reply sent",
+                {{"event.action", std::string_view("reply_sent")},
+                 {"storybot.channel", std::string_view(channel)},
+                 {"storybot.job_id", job.id},
+                 {"labels.attempts", static_cast<std::int64_t>(job.attempts + 1)}},
+                job.message.trace_id);
+  } else {
     logger_.Log(LogLevel::kError, "reply given up",
                 {{"error.message", std::string_view(result.error)},
                  {"storybot.channel", std::string_view(channel)},

@@ -67,6 +67,33 @@ const std::vector<Migration>& Migrations() {
         );
         CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
       )sql"},
+      {3, "generic-webhook integrations and the outbox of their signed callbacks", R"sql(
+        CREATE TABLE integrations (
+          name                TEXT    PRIMARY KEY,
+          secret              TEXT    NOT NULL,
+          previous_secret     TEXT    NOT NULL DEFAULT '',
+          previous_expires_at INTEGER NOT NULL DEFAULT 0,
+          callback_allowlist  TEXT    NOT NULL DEFAULT '[]',
+          created_at          TEXT    NOT NULL,
+          rotated_at          TEXT    NOT NULL DEFAULT ''
+        );
+        CREATE TABLE webhook_callbacks (
+          delivery_key    TEXT    PRIMARY KEY,
+          integration     TEXT    NOT NULL,
+          url             TEXT    NOT NULL,
+          message_id      TEXT    NOT NULL,
+          payload         TEXT    NOT NULL,
+          state           TEXT    NOT NULL DEFAULT 'pending',
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          give_up_at      INTEGER NOT NULL,
+          last_status     INTEGER NOT NULL DEFAULT 0,
+          last_error      TEXT    NOT NULL DEFAULT '',
+          created_at      TEXT    NOT NULL,
+          updated_at      TEXT    NOT NULL
+        );
+        CREATE INDEX webhook_callbacks_by_state ON webhook_callbacks (state, next_attempt_at);
+      )sql"},
   };
   return migrations;
 }

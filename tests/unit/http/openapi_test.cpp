@@ -10,10 +10,12 @@
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
+#include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/story/offline_storyteller.h"
 #include "http/story_api.h"
 #include "core/work_pool.h"
+#include "http/channels/webhook_admin_api.h"
 #include "http/prompts_api.h"
 #include "http/system_api.h"
 #include "tests/support/storybot_process.h"
@@ -65,6 +67,9 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   SqliteChatStore chats(*db.value(), *writer.value());
   OfflineStoryteller offline;
   AddStoryRoutes(router, {prompts, chats, offline, {}, pool});
+  SqliteIntegrationStore integration_store(*db.value(), *writer.value());
+  webhook::IntegrationRegistry integrations(integration_store);
+  AddIntegrationRoutes(router, integrations, pool);
 
   std::set<std::string> routed;
   for (const Route& r : router.routes()) {

@@ -2,12 +2,12 @@
 
 #include <filesystem>
 
+#include "core/jobs/inbox.h"
+#include "core/jobs/job_runner.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/secrets.h"
-#include "core/jobs/inbox.h"
-#include "core/jobs/job_runner.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
@@ -118,12 +118,12 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
   JobRunnerOptions job_options;
   job_options.workers = config.workers;
   p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->story_writer,
-                                        std::map<std::string, ReplySender*>{}, engine,
-                                        *p->metrics, *p->logger, job_options);
+                                        std::map<std::string, ReplySender*>{}, engine, *p->metrics,
+                                        *p->logger, job_options);
   p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
 
-  const http::ChannelContext context{p->config,   *p->inbox,   *p->chats,  *p->database,
-                                     *p->writer,  *p->metrics, *p->logger, *p->pool};
+  const http::ChannelContext context{p->config,  *p->inbox,   *p->chats,  *p->database,
+                                     *p->writer, *p->metrics, *p->logger, *p->pool};
   for (auto make : {http::MakeTelegramChannel, http::MakeSlackChannel, http::MakeWebhookChannel}) {
     if (auto channel = make(context)) {
       p->jobs->RegisterSender(std::string(channel->name()), channel->sender());
@@ -136,8 +136,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
   for (auto& channel : p->channels) {
     Status started = channel->Start();
     if (!started.ok()) return started.error();
-    p->logger->Log(LogLevel::kInfo, "channel on",
-                   {{"storybot.channel", channel->name()}});
+    p->logger->Log(LogLevel::kInfo, "channel on", {{"storybot.channel", channel->name()}});
   }
 
   Database* database = p->database.get();

@@ -10,7 +10,8 @@
 
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: storybot [--config FILE] [--check-config] [--help] [--version]
+constexpr std::string_view kUsage =
+    R"(usage: storybot [--config FILE] [--check-config] [--help] [--version]
 
   --config FILE    read settings from a JSON file (environment variables still win)
   --check-config   validate the settings, print them with secrets masked, exit 0 or 1

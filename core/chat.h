@@ -7,8 +7,8 @@ namespace storybot {
 
 // One message from a chat user, as every channel's adapter delivers it.
 struct InboundMessage {
-  std::string channel;        // "telegram", "slack", "webhook"
-  std::string chat_id;        // replies go here; per-chat order is kept
+  std::string channel;  // "telegram", "slack", "webhook"
+  std::string chat_id;  // replies go here; per-chat order is kept
   std::string user_id;
   std::string user_name;      // display name; may be empty
   std::string language_hint;  // e.g. Telegram's language_code; may be empty

@@ -135,41 +135,43 @@ Status CheckWebhookSecret(std::string_view v) {
 
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> settings = {
-      StringSetting("HTTP_HOST", "http.host", false, "listen address",
-                    [](Config& c) -> std::string& { return c.http.host; },
-                    [](std::string_view v) -> Status {
-                      if (v.empty()) return InvalidArgument("must not be empty");
-                      return {};
-                    }),
-      IntSetting("HTTP_PORT", "http.port", "listen port; 0 picks a free one",
-                 [](Config& c) -> int& { return c.http.port; }, 0, 65535),
-      IntSetting("HTTP_THREADS", "http.threads", "I/O threads; 0 means the number of cores",
-                 [](Config& c) -> int& { return c.http.threads; }, 0, 256),
-      StringSetting("DATA_DIR", "data.dir", false,
-                    "holds storybot.db (SQLite) and the generated admin token",
-                    [](Config& c) -> std::string& { return c.data_dir; },
-                    [](std::string_view v) -> Status {
-                      if (v.empty()) return InvalidArgument("must not be empty");
-                      return {};
-                    }),
-      StringSetting("LOG_DIR", "log.dir", false, "holds storybot.ndjson (ECS JSON lines, rotated)",
-                    [](Config& c) -> std::string& { return c.log_dir; },
-                    [](std::string_view v) -> Status {
-                      if (v.empty()) return InvalidArgument("must not be empty");
-                      return {};
-                    }),
-      StringSetting("LOG_LEVEL", "log.level", false, "trace, debug, info, warn or error",
-                    [](Config& c) -> std::string& { return c.log_level; },
-                    [](std::string_view v) {
-                      return OneOf(v, {"trace", "debug", "info", "warn", "error"});
-                    }),
+      StringSetting(
+          "HTTP_HOST", "http.host", false, "listen address",
+          [](Config& c) -> std::string& { return c.http.host; },
+          [](std::string_view v) -> Status {
+            if (v.empty()) return InvalidArgument("must not be empty");
+            return {};
+          }),
+      IntSetting(
+          "HTTP_PORT", "http.port", "listen port; 0 picks a free one",
+          [](Config& c) -> int& { return c.http.port; }, 0, 65535),
+      IntSetting(
+          "HTTP_THREADS", "http.threads", "I/O threads; 0 means the number of cores",
+          [](Config& c) -> int& { return c.http.threads; }, 0, 256),
+      StringSetting(
+          "DATA_DIR", "data.dir", false, "holds storybot.db (SQLite) and the generated admin token",
+          [](Config& c) -> std::string& { return c.data_dir; },
+          [](std::string_view v) -> Status {
+            if (v.empty()) return InvalidArgument("must not be empty");
+            return {};
+          }),
+      StringSetting(
+          "LOG_DIR", "log.dir", false, "holds storybot.ndjson (ECS JSON lines, rotated)",
+          [](Config& c) -> std::string& { return c.log_dir; },
+          [](std::string_view v) -> Status {
+            if (v.empty()) return InvalidArgument("must not be empty");
+            return {};
+          }),
+      StringSetting(
+          "LOG_LEVEL", "log.level", false, "trace, debug, info, warn or error",
+          [](Config& c) -> std::string& { return c.log_level; },
+          [](std::string_view v) {
+            return OneOf(v, {"trace", "debug", "info", "warn", "error"});
+          }),
       StringSetting("ADMIN_TOKEN", "admin.token", true,
                     "admin bearer token; empty: generated on first start and kept in the data dir",
                     [](Config& c) -> std::string& { return c.admin_token; }),
-      Setting{"CORS_ORIGINS",
-              "cors.origins",
-              Kind::kList,
-              false,
+      Setting{"CORS_ORIGINS", "cors.origins", Kind::kList, false,
               "browser origins allowed to call the admin API (comma-separated in the environment)",
               [](Config& c, std::string_view v) -> Status {
                 std::vector<std::string> origins = SplitList(v);
@@ -188,61 +190,75 @@ const std::vector<Setting>& Settings() {
       StringSetting("ADMIN_WEB_DIR", "admin.web_dir", false,
                     "the built admin panel, served at /admin/",
                     [](Config& c) -> std::string& { return c.admin_web_dir; }),
-      StringSetting("LLM_BASE_URL", "llm.base_url", false,
-                    "OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; empty: the "
-                    "offline storyteller",
-                    [](Config& c) -> std::string& { return c.llm.base_url; },
-                    [](std::string_view v) { return CheckUrl(v, true); }),
+      StringSetting(
+          "LLM_BASE_URL", "llm.base_url", false,
+          "OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; empty: the "
+          "offline storyteller",
+          [](Config& c) -> std::string& { return c.llm.base_url; },
+          [](std::string_view v) { return CheckUrl(v, true); }),
       StringSetting("LLM_API_KEY", "llm.api_key", true, "bearer key for the LLM server",
                     [](Config& c) -> std::string& { return c.llm.api_key; }),
       StringSetting("LLM_MODEL", "llm.model", false, "model name sent to the LLM server",
                     [](Config& c) -> std::string& { return c.llm.model; }),
-      IntSetting("LLM_TIMEOUT_S", "llm.timeout_s", "seconds per LLM request",
-                 [](Config& c) -> int& { return c.llm.timeout_s; }, 1, 600),
-      IntSetting("LLM_MAX_RETRIES", "llm.max_retries",
-                 "retries of a failed LLM call (408, 409, 429, 5xx, network) before the fallback",
-                 [](Config& c) -> int& { return c.llm.max_retries; }, 0, 10),
-      IntSetting("LLM_MAX_TOKENS", "llm.max_tokens", "max_tokens sent with each story request",
-                 [](Config& c) -> int& { return c.llm.max_tokens; }, 16, 32000),
+      IntSetting(
+          "LLM_TIMEOUT_S", "llm.timeout_s", "seconds per LLM request",
+          [](Config& c) -> int& { return c.llm.timeout_s; }, 1, 600),
+      IntSetting(
+          "LLM_MAX_RETRIES", "llm.max_retries",
+          "retries of a failed LLM call (408, 409, 429, 5xx, network) before the fallback",
+          [](Config& c) -> int& { return c.llm.max_retries; }, 0, 10),
+      IntSetting(
+          "LLM_MAX_TOKENS", "llm.max_tokens", "max_tokens sent with each story request",
+          [](Config& c) -> int& { return c.llm.max_tokens; }, 16, 32000),
       StringSetting("STORY_SYSTEM_PROMPT", "story.system_prompt", false,
                     "instructions for the LLM; {language} becomes English or Chinese; empty: the "
                     "built-in ones (length, child-safe, the user's language)",
                     [](Config& c) -> std::string& { return c.story_system_prompt; }),
-      IntSetting("WORKERS", "workers", "story jobs in flight at once (LLM concurrency)",
-                 [](Config& c) -> int& { return c.workers; }, 1, 10000),
+      IntSetting(
+          "WORKERS", "workers", "story jobs in flight at once (LLM concurrency)",
+          [](Config& c) -> int& { return c.workers; }, 1, 10000),
       StringSetting("TELEGRAM_BOT_TOKEN", "telegram.bot_token", true,
                     "Telegram bot token; empty: Telegram adapter off",
                     [](Config& c) -> std::string& { return c.telegram.bot_token; }),
-      StringSetting("TELEGRAM_MODE", "telegram.mode", false, "webhook or polling",
-                    [](Config& c) -> std::string& { return c.telegram.mode; },
-                    [](std::string_view v) { return OneOf(v, {"webhook", "polling"}); }),
-      StringSetting("TELEGRAM_WEBHOOK_SECRET", "telegram.webhook_secret", true,
-                    "required in webhook mode: 1-256 of A-Za-z0-9_-",
-                    [](Config& c) -> std::string& { return c.telegram.webhook_secret; },
-                    CheckWebhookSecret),
-      StringSetting("TELEGRAM_API_URL", "telegram.api_url", false,
-                    "Bot API base; calls go to {base}/bot{token}/{method}",
-                    [](Config& c) -> std::string& { return c.telegram.api_url; },
-                    [](std::string_view v) { return CheckUrl(v, false); }),
-      StringSetting("TELEGRAM_WEBHOOK_URL", "telegram.webhook_url", false,
-                    "public https URL of POST /telegram/webhook; when set, storybot registers it "
-                    "with setWebhook (and the secret token) at start",
-                    [](Config& c) -> std::string& { return c.telegram.webhook_url; },
-                    [](std::string_view v) { return CheckUrl(v, true); }),
+      StringSetting(
+          "TELEGRAM_MODE", "telegram.mode", false, "webhook or polling",
+          [](Config& c) -> std::string& { return c.telegram.mode; },
+          [](std::string_view v) {
+            return OneOf(v, {"webhook", "polling"});
+          }),
+      StringSetting(
+          "TELEGRAM_WEBHOOK_SECRET", "telegram.webhook_secret", true,
+          "required in webhook mode: 1-256 of A-Za-z0-9_-",
+          [](Config& c) -> std::string& { return c.telegram.webhook_secret; }, CheckWebhookSecret),
+      StringSetting(
+          "TELEGRAM_API_URL", "telegram.api_url", false,
+          "Bot API base; calls go to {base}/bot{token}/{method}",
+          [](Config& c) -> std::string& { return c.telegram.api_url; },
+          [](std::string_view v) { return CheckUrl(v, false); }),
+      StringSetting(
+          "TELEGRAM_WEBHOOK_URL", "telegram.webhook_url", false,
+          "public https URL of POST /telegram/webhook; when set, storybot registers it "
+          "with setWebhook (and the secret token) at start",
+          [](Config& c) -> std::string& { return c.telegram.webhook_url; },
+          [](std::string_view v) { return CheckUrl(v, true); }),
       StringSetting("SLACK_SIGNING_SECRET", "slack.signing_secret", true,
                     "Slack signing secret; empty: Slack adapter off",
                     [](Config& c) -> std::string& { return c.slack.signing_secret; }),
-      StringSetting("SLACK_BOT_TOKEN", "slack.bot_token", true, "xoxb-... token for chat.postMessage",
+      StringSetting("SLACK_BOT_TOKEN", "slack.bot_token", true,
+                    "xoxb-... token for chat.postMessage",
                     [](Config& c) -> std::string& { return c.slack.bot_token; }),
-      StringSetting("SLACK_API_URL", "slack.api_url", false, "Slack Web API base",
-                    [](Config& c) -> std::string& { return c.slack.api_url; },
-                    [](std::string_view v) { return CheckUrl(v, false); }),
-      IntSetting("WEBHOOK_SYNC_TIMEOUT_S", "webhook.sync_timeout_s",
-                 "seconds POST /webhooks/{integration} waits for the story before answering 202",
-                 [](Config& c) -> int& { return c.webhook.sync_timeout_s; }, 0, 300),
-      IntSetting("WEBHOOK_CALLBACK_RETRY_S", "webhook.callback_retry_s",
-                 "seconds a failing webhook callback is retried (exponential backoff)",
-                 [](Config& c) -> int& { return c.webhook.callback_retry_s; }, 1, 7 * 24 * 3600),
+      StringSetting(
+          "SLACK_API_URL", "slack.api_url", false, "Slack Web API base",
+          [](Config& c) -> std::string& { return c.slack.api_url; },
+          [](std::string_view v) { return CheckUrl(v, false); }),
+      IntSetting(
+          "WEBHOOK_SYNC_TIMEOUT_S", "webhook.sync_timeout_s",
+          "seconds POST /webhooks/{integration} waits for the story before answering 202",
+          [](Config& c) -> int& { return c.webhook.sync_timeout_s; }, 0, 300),
+      IntSetting(
+          "WEBHOOK_CALLBACK_RETRY_S", "webhook.callback_retry_s",
+          "seconds a failing webhook callback is retried (exponential backoff)",
+          [](Config& c) -> int& { return c.webhook.callback_retry_s; }, 1, 7 * 24 * 3600),
   };
   return settings;
 }
@@ -295,9 +311,9 @@ Status ApplyJson(Config& config, const boost::json::object& object, const std::s
       if (!status.ok()) return Named(*s, status.error());
       continue;
     }
-    const bool is_section = std::any_of(Settings().begin(), Settings().end(), [&](const Setting& s) {
-      return s.key.starts_with(key + ".");
-    });
+    const bool is_section =
+        std::any_of(Settings().begin(), Settings().end(),
+                    [&](const Setting& s) { return s.key.starts_with(key + "."); });
     if (is_section && value.is_object()) {
       Status status = ApplyJson(config, value.as_object(), key);
       if (!status.ok()) return status;
@@ -356,7 +372,8 @@ void PrettyPrint(const boost::json::value& value, int depth, std::string& out) {
     out += "{\n";
     bool first = true;
     for (const auto& [key, item] : value.as_object()) {
-      out += (first ? "" : ",\n") + indent + boost::json::serialize(boost::json::string(key)) + ": ";
+      out +=
+          (first ? "" : ",\n") + indent + boost::json::serialize(boost::json::string(key)) + ": ";
       PrettyPrint(item, depth + 1, out);
       first = false;
     }

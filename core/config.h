@@ -45,8 +45,8 @@ struct Config {
     std::string api_url = "https://slack.com/api";
   } slack;
   struct Webhook {
-    int sync_timeout_s = 25;             // how long POST /webhooks/{name} waits for the story
-    int callback_retry_s = 24 * 60 * 60; // how long a failing callback is retried
+    int sync_timeout_s = 25;              // how long POST /webhooks/{name} waits for the story
+    int callback_retry_s = 24 * 60 * 60;  // how long a failing callback is retried
   } webhook;
 };
 
@@ -58,16 +58,17 @@ EnvLookup ProcessEnv();
 std::vector<std::string> ProcessEnvNames(std::string_view prefix);
 
 struct ConfigSources {
-  std::string file_path;              // empty: no file
-  EnvLookup env;                      // required
-  std::vector<std::string> env_names; // names present, used to reject unknown STORYBOT_* variables
+  std::string file_path;               // empty: no file
+  EnvLookup env;                       // required
+  std::vector<std::string> env_names;  // names present, used to reject unknown STORYBOT_* variables
 };
 
 // Builds the effective config. Unknown file keys and invalid values are errors that name the key
 // (e.g. "http.port: must be an integer in 0..65535 (STORYBOT_HTTP_PORT)"). Unknown STORYBOT_*
 // environment variables only add a line to `warnings` (when given): the environment is shared
 // with other tools (test runners set STORYBOT_BIN, say), so failing there would be hostile.
-Result<Config> LoadConfig(const ConfigSources& sources, std::vector<std::string>* warnings = nullptr);
+Result<Config> LoadConfig(const ConfigSources& sources,
+                          std::vector<std::string>* warnings = nullptr);
 
 // The effective config as pretty JSON with every secret shown as "***" (empty secrets stay "").
 std::string DescribeConfig(const Config& config);

@@ -82,8 +82,8 @@ void ReplaceAll(std::string& text, std::string_view needle) {
 }  // namespace
 
 Result<LogLevel> ParseLogLevel(std::string_view name) {
-  for (LogLevel level : {LogLevel::kTrace, LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn,
-                         LogLevel::kError}) {
+  for (LogLevel level :
+       {LogLevel::kTrace, LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
     if (name == LevelName(level)) return level;
   }
   return InvalidArgument("unknown log level '" + std::string(name) + "'");
@@ -166,8 +166,8 @@ Result<std::shared_ptr<Logger>> Logger::Open(const Options& options) {
     if (!options.dir.empty()) {
       std::filesystem::create_directories(options.dir);
       auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-          (std::filesystem::path(options.dir) / "storybot.ndjson").string(),
-          options.max_file_bytes, options.max_files);
+          (std::filesystem::path(options.dir) / "storybot.ndjson").string(), options.max_file_bytes,
+          options.max_files);
       impl->file = std::make_shared<spdlog::logger>("storybot.file", sink);
       impl->file->set_pattern("%v");
       impl->file->set_level(spdlog::level::trace);
@@ -213,8 +213,7 @@ void Logger::Log(LogLevel level, std::string_view message, std::initializer_list
 void Logger::Access(std::string_view message, std::initializer_list<LogField> fields,
                     std::string_view trace_id) {
   if (!Enabled(LogLevel::kInfo)) return;
-  Write(LogLevel::kInfo, "storybot.access", message, fields, trace_id,
-        Enabled(LogLevel::kDebug));
+  Write(LogLevel::kInfo, "storybot.access", message, fields, trace_id, Enabled(LogLevel::kDebug));
 }
 
 void Logger::Write(LogLevel level, std::string_view dataset, std::string_view message,

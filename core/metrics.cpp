@@ -20,8 +20,8 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kHttpBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-const prometheus::Histogram::BucketBoundaries kStoryBuckets = {0.001, 0.01, 0.1, 0.5, 1, 2,
-                                                                5,     10,   20,  30,  60, 120};
+const prometheus::Histogram::BucketBoundaries kStoryBuckets = {0.001, 0.01, 0.1, 0.5, 1,  2,
+                                                               5,     10,   20,  30,  60, 120};
 
 // Reads what /proc says about this process: CPU seconds and resident bytes.
 struct ProcStat {
@@ -162,9 +162,8 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   for (const char* engine : {"offline", "openai"}) {
     impl_->story_duration.Add({{"engine", engine}}, kStoryBuckets);
   }
-  impl_->start_time.Set(std::chrono::duration<double>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count());
+  impl_->start_time.Set(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
 Metrics::~Metrics() = default;

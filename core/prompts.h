@@ -48,7 +48,7 @@ class PromptStore {
   virtual Result<Prompt> Get(std::int64_t id) = 0;
   virtual Result<Prompt> Create(const NewPrompt& prompt) = 0;
   virtual Result<Prompt> Update(std::int64_t id, const PromptChange& change) = 0;  // version + 1
-  virtual Status Delete(std::int64_t id) = 0;  // with its history
+  virtual Status Delete(std::int64_t id) = 0;                                // with its history
   virtual Result<std::vector<PromptVersion>> Versions(std::int64_t id) = 0;  // newest first
 };
 

@@ -22,6 +22,7 @@ struct AdminToken {
 
 // The configured token if set; else the one kept in <data_dir>/admin_token; else a new one,
 // written there with mode 0600.
-Result<AdminToken> LoadOrCreateAdminToken(const std::string& data_dir, const std::string& configured);
+Result<AdminToken> LoadOrCreateAdminToken(const std::string& data_dir,
+                                          const std::string& configured);
 
 }  // namespace storybot

@@ -34,7 +34,8 @@ Result<Template> Template::Parse(std::string_view source) {
       result.parts_.push_back({false, std::string(source.substr(pos)), {}});
       break;
     }
-    if (open > pos) result.parts_.push_back({false, std::string(source.substr(pos, open - pos)), {}});
+    if (open > pos)
+      result.parts_.push_back({false, std::string(source.substr(pos, open - pos)), {}});
     const std::size_t close = source.find("}}", open + 2);
     if (close == std::string_view::npos) return ErrorAt(source, open, "unclosed '{{'");
     const std::string_view inner = source.substr(open + 2, close - open - 2);
@@ -46,9 +47,9 @@ Result<Template> Template::Parse(std::string_view source) {
     const std::string_view name = Trim(inner.substr(0, bar));
     if (name.empty()) return ErrorAt(source, open, "empty placeholder name");
     if (!IsNameStart(name.front()) || !std::all_of(name.begin(), name.end(), IsNameChar)) {
-      return ErrorAt(source, open,
-                     "invalid placeholder name '" + std::string(name) +
-                         "' (use letters, digits and _)");
+      return ErrorAt(
+          source, open,
+          "invalid placeholder name '" + std::string(name) + "' (use letters, digits and _)");
     }
     Part part{true, std::string(name), {}};
     if (bar != std::string_view::npos) part.fallback = std::string(Trim(inner.substr(bar + 1)));

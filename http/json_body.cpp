@@ -20,7 +20,8 @@ bool IsJsonContentType(std::string_view type) {
 std::optional<boost::json::object> ReadJsonObject(const ExchangePtr& ex,
                                                   std::initializer_list<std::string_view> allowed) {
   if (!IsJsonContentType(ex->request().Header("Content-Type"))) {
-    ReplyError(ex, 415, "unsupported_media_type", "send the body as Content-Type: application/json");
+    ReplyError(ex, 415, "unsupported_media_type",
+               "send the body as Content-Type: application/json");
     return std::nullopt;
   }
   boost::system::error_code ec;
@@ -37,8 +38,7 @@ std::optional<boost::json::object> ReadJsonObject(const ExchangePtr& ex,
   }
   for (const auto& item : value.as_object()) {
     if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
-      ReplyError(ex, 400, "invalid_argument",
-                 "unknown field '" + std::string(item.key()) + "'");
+      ReplyError(ex, 400, "invalid_argument", "unknown field '" + std::string(item.key()) + "'");
       return std::nullopt;
     }
   }

@@ -21,8 +21,8 @@ void Pipeline::Run(const ExchangePtr& exchange, std::size_t index) const {
 bool IsValidTraceId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -147,8 +147,8 @@ Next Dispatcher(const Router& router, std::string admin_token, Logger& logger) {
     try {
       match.route->handler(ex);
     } catch (const std::exception& e) {
-      logger.Log(LogLevel::kError, "handler failed", {{"error.message", std::string_view(e.what())}},
-                 ex->trace_id);
+      logger.Log(LogLevel::kError, "handler failed",
+                 {{"error.message", std::string_view(e.what())}}, ex->trace_id);
       ReplyError(ex, 500, "internal", "internal error");
     }
   };

@@ -9,8 +9,12 @@ namespace storybot::http {
 namespace {
 
 boost::json::object PromptObject(const Prompt& p) {
-  return {{"id", p.id},           {"title", p.title},           {"content", p.content},
-          {"enabled", p.enabled}, {"version", p.version},       {"created_at", p.created_at},
+  return {{"id", p.id},
+          {"title", p.title},
+          {"content", p.content},
+          {"enabled", p.enabled},
+          {"version", p.version},
+          {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
 }
 

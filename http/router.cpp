@@ -34,7 +34,8 @@ bool Router::MatchPattern(const Compiled& pattern, std::string_view path,
   for (std::size_t i = 0; i < pattern.segments.size(); ++i) {
     const std::string& want = pattern.segments[i];
     if (IsTail(want)) {
-      params[want.substr(1, want.size() - 3)] = std::string(path.substr(std::min(pos, path.size())));
+      params[want.substr(1, want.size() - 3)] =
+          std::string(path.substr(std::min(pos, path.size())));
       return true;
     }
     if (pos > path.size()) return false;

@@ -27,9 +27,9 @@ class Router {
   void Add(std::string method, std::string pattern, Auth auth, Handler handler);
 
   struct Match {
-    const Route* route = nullptr;                       // set when found
+    const Route* route = nullptr;  // set when found
     std::map<std::string, std::string, std::less<>> params;
-    std::vector<std::string> allowed;                   // set on 405
+    std::vector<std::string> allowed;  // set on 405
   };
   // HEAD is matched as GET.
   Match Find(std::string_view method, std::string_view path) const;

@@ -54,8 +54,8 @@ void Preview(const ExchangePtr& ex, StoryApiDeps& deps) {
       if (p.id == *prompt_id.value()) prompt = &p;
     }
     if (prompt == nullptr) {
-      return ReplyError(ex, NotFound("prompt " + std::to_string(*prompt_id.value()) +
-                                     " does not exist"));
+      return ReplyError(
+          ex, NotFound("prompt " + std::to_string(*prompt_id.value()) + " does not exist"));
     }
   } else {
     prompt = ChoosePrompt(snapshot.value()->prompts, text, story_request);
@@ -136,10 +136,11 @@ void Stats(const ExchangePtr& ex, StoryApiDeps& deps) {
         {"conversations", stats.value().conversations},
         {"messages", messages},
         {"messages_by_channel", std::move(by_channel)},
-        {"jobs", {{"pending", stats.value().jobs_pending},
-                  {"failed", stats.value().jobs_dead + stats.value().jobs_failed},
-                  {"dead", stats.value().jobs_dead},
-                  {"done", stats.value().jobs_done}}}};
+        {"jobs",
+         {{"pending", stats.value().jobs_pending},
+          {"failed", stats.value().jobs_dead + stats.value().jobs_failed},
+          {"dead", stats.value().jobs_dead},
+          {"done", stats.value().jobs_done}}}};
     ex->Reply(JsonResponse(200, boost::json::serialize(body)));
   });
 }

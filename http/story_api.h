@@ -15,7 +15,7 @@ struct StoryApiDeps {
   ChatStore& chats;
   StoryBackend& writer;  // the StoryWriter: LLM with offline fallback
   EngineOptions engine;
-  WorkPool& pool;        // for database reads
+  WorkPool& pool;  // for database reads
 };
 
 void AddStoryRoutes(Router& router, StoryApiDeps deps);

@@ -5,9 +5,8 @@
 namespace storybot::http {
 
 void AddSystemRoutes(Router& router, Metrics& metrics, std::vector<ReadinessCheck> checks) {
-  router.Add("GET", "/healthz", Auth::kNone, [](const ExchangePtr& ex) {
-    ex->Reply(JsonResponse(200, R"({"status":"ok"})"));
-  });
+  router.Add("GET", "/healthz", Auth::kNone,
+             [](const ExchangePtr& ex) { ex->Reply(JsonResponse(200, R"({"status":"ok"})")); });
 
   router.Add("GET", "/readyz", Auth::kNone, [checks = std::move(checks)](const ExchangePtr& ex) {
     boost::json::object results;

@@ -11,9 +11,8 @@ BotApi::BotApi(std::string api_url, std::string token) {
   base_ = api_url + "/bot" + token + "/";
 }
 
-ApiResult BotApi::Call(std::string_view method, const boost::json::object& params,
-                       long timeout_ms, std::string_view trace_id,
-                       const std::atomic<bool>* cancel) const {
+ApiResult BotApi::Call(std::string_view method, const boost::json::object& params, long timeout_ms,
+                       std::string_view trace_id, const std::atomic<bool>* cancel) const {
   HttpCall call;
   call.url = base_ + std::string(method);
   call.headers = {{"Content-Type", "application/json"}};

@@ -89,8 +89,8 @@ void Poller::Loop() {
     if (r.result.is_array() && r.result.as_array().empty()) {
       const auto elapsed = std::chrono::steady_clock::now() - started;
       if (elapsed < options_.min_empty_interval &&
-          !Wait(std::chrono::duration_cast<std::chrono::milliseconds>(
-              options_.min_empty_interval - elapsed))) {
+          !Wait(std::chrono::duration_cast<std::chrono::milliseconds>(options_.min_empty_interval -
+                                                                      elapsed))) {
         break;
       }
     }

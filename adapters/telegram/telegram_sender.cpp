@@ -67,9 +67,9 @@ void TelegramSender::Send(const OutboundReply& reply, std::function<void(SendRes
 
 void TelegramSender::StartedWriting(const InboundMessage& message) {
   pool_.Post([this, chat_id = message.chat_id, trace_id = message.trace_id] {
-    const ApiResult r = api_.Call("sendChatAction",
-                                  {{"chat_id", ChatIdValue(chat_id)}, {"action", "typing"}},
-                                  5000, trace_id);
+    const ApiResult r =
+        api_.Call("sendChatAction", {{"chat_id", ChatIdValue(chat_id)}, {"action", "typing"}}, 5000,
+                  trace_id);
     if (r.kind != ApiResult::Kind::kOk) {
       logger_.Log(LogLevel::kDebug, "sendChatAction failed (ignored)",
                   {{"error.message", std::string_view(r.description)}}, trace_id);

@@ -149,8 +149,7 @@ void JobRunner::Process(Job job) {
                                                language](Result<Story> story) mutable {
     if (story.ok()) return Reply(std::move(job), story.value().text, update);
     logger_.Log(LogLevel::kError, "no engine could write the story",
-                {{"error.message", std::string_view(story.error().message)}},
-                job.message.trace_id);
+                {{"error.message", std::string_view(story.error().message)}}, job.message.trace_id);
     Reply(std::move(job), Text(BotText::kStoryFailed, language), {});
   });
 }
@@ -173,12 +172,11 @@ void JobRunner::Send(Job job) {
     return OnSent(std::move(job),
                   {SendOutcome::kPermanent, "channel " + job.message.channel + " is off", 0});
   }
-  OutboundReply reply{job.message.channel, job.message.chat_id, *job.reply,
+  OutboundReply reply{job.message.channel,       job.message.chat_id,  *job.reply,
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
   auto shared = std::make_shared<Job>(std::move(job));
-  sender->second->Send(reply, [this, shared](SendResult result) {
-    OnSent(std::move(*shared), std::move(result));
-  });
+  sender->second->Send(
+      reply, [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result)); });
 }
 
 void JobRunner::OnSent(Job job, SendResult result) {
@@ -188,7 +186,8 @@ void JobRunner::OnSent(Job job, SendResult result) {
     auto delay = options_.first_retry * (1 << std::min(job.attempts - 1, 16));
     delay = std::min<std::chrono::milliseconds>(delay, options_.max_retry);
     if (result.retry_after_s > 0) {
-      delay = std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(result.retry_after_s));
+      delay =
+          std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(result.retry_after_s));
     }
     logger_.Log(LogLevel::kWarn, "reply not delivered; will retry",
                 {{"error.message", std::string_view(result.error)},

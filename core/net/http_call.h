@@ -22,7 +22,7 @@ struct HttpCall {
 };
 
 struct HttpCallResult {
-  long status = 0;  // 0: no HTTP answer (see error)
+  long status = 0;                             // 0: no HTTP answer (see error)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string error;  // transport error; never holds the URL (it may carry a token)

@@ -64,10 +64,9 @@ Result<InboundMessage> MessageFromJson(const std::string& json) {
   const auto value = boost::json::parse(json, ec);
   if (ec || !value.is_object()) return Internal("stored message is not JSON");
   const auto& o = value.as_object();
-  return InboundMessage{Field(o, "channel"),       Field(o, "chat_id"), Field(o, "user_id"),
-                        Field(o, "user_name"),     Field(o, "language_hint"),
-                        Field(o, "text"),          Field(o, "reply_context"),
-                        Field(o, "trace_id")};
+  return InboundMessage{Field(o, "channel"),       Field(o, "chat_id"),       Field(o, "user_id"),
+                        Field(o, "user_name"),     Field(o, "language_hint"), Field(o, "text"),
+                        Field(o, "reply_context"), Field(o, "trace_id")};
 }
 
 void SqliteChatStore::Enqueue(const std::string& dedupe_key, const InboundMessage& message,
@@ -153,8 +152,8 @@ Result<ChatState> SqliteChatStore::LoadChat(const std::string& channel,
   return state;
 }
 
-void SqliteChatStore::SaveReply(const Job& job, const std::string& reply,
-                                const ChatUpdate& update, std::function<void(Status)> done) {
+void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const ChatUpdate& update,
+                                std::function<void(Status)> done) {
   writer_.Submit(
       [job_id = job.id, channel = job.message.channel, chat_id = job.message.chat_id,
        user_text = job.message.text, reply, update](SQLite::Database& db) {
@@ -184,8 +183,7 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply,
           start.bind(4, conversation);
           start.exec();
         } else if (update.kind == ChatUpdate::Kind::kContinue) {
-          SQLite::Statement next(db,
-                                 "UPDATE conversations SET chapter = chapter + 1 WHERE id = ?");
+          SQLite::Statement next(db, "UPDATE conversations SET chapter = chapter + 1 WHERE id = ?");
           next.bind(1, conversation);
           next.exec();
         } else if (update.kind == ChatUpdate::Kind::kReset) {
@@ -234,8 +232,8 @@ void SqliteChatStore::Finish(std::int64_t job_id, JobEnd end, const std::string&
       std::move(done));
 }
 
-Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(
-    int limit, const std::string& channel) {
+Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(int limit,
+                                                                       const std::string& channel) {
   std::vector<Conversation> out;
   Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
     SQLite::Statement q(db,
@@ -245,8 +243,11 @@ Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(
     q.bind(1, channel);
     q.bind(2, limit);
     while (q.executeStep()) {
-      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                     q.getColumn(2).getString(), q.getColumn(3).getString(), {}});
+      out.push_back({q.getColumn(0).getInt64(),
+                     q.getColumn(1).getString(),
+                     q.getColumn(2).getString(),
+                     q.getColumn(3).getString(),
+                     {}});
     }
     for (Conversation& c : out) {
       SQLite::Statement m(db,
@@ -255,8 +256,8 @@ Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(
                           "LIMIT 20) ORDER BY id");
       m.bind(1, c.id);
       while (m.executeStep()) {
-        c.messages.push_back({m.getColumn(0).getString(), m.getColumn(1).getString(),
-                              m.getColumn(2).getString()});
+        c.messages.push_back(
+            {m.getColumn(0).getString(), m.getColumn(1).getString(), m.getColumn(2).getString()});
       }
     }
     return {};

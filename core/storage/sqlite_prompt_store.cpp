@@ -86,8 +86,8 @@ Result<Prompt> SqlitePromptStore::Create(const NewPrompt& prompt) {
     insert.bind(4, now);
     insert.bind(5, now);
     insert.exec();
-    created = Prompt{db.getLastInsertRowid(), prompt.title, prompt.content, prompt.enabled, 1, now,
-                     now};
+    created =
+        Prompt{db.getLastInsertRowid(), prompt.title, prompt.content, prompt.enabled, 1, now, now};
     RecordVersion(db, created);
     tx.commit();
     return {};

@@ -15,7 +15,7 @@ enum class BotText {
   kWriting,       // "writing your story…"
   kNothingToContinue,
   kResetDone,
-  kStoryFailed,   // every engine failed
+  kStoryFailed,  // every engine failed
 };
 
 // The text in `language`; "{name}" in the greeting is replaced by `name` (or a friendly default).

@@ -31,12 +31,12 @@ struct StoryRequest {
   std::string prompt;             // the rendered prompt template
   std::vector<ChatTurn> history;  // /continue: the story so far, oldest first, within budget
   Language language = Language::kEnglish;
-  std::string user_name;      // may be empty
-  std::string request;        // what the user asked for (theme or free text), may be empty
-  std::string prompt_title;   // title of the chosen prompt
-  std::uint64_t seed = 0;     // stable per conversation: the offline storyteller keeps its cast
-  int chapter = 1;            // 1 for a new story, 2.. for /continue
-  std::string trace_id;       // forwarded to outbound calls as X-Trace-Id
+  std::string user_name;     // may be empty
+  std::string request;       // what the user asked for (theme or free text), may be empty
+  std::string prompt_title;  // title of the chosen prompt
+  std::uint64_t seed = 0;    // stable per conversation: the offline storyteller keeps its cast
+  int chapter = 1;           // 1 for a new story, 2.. for /continue
+  std::string trace_id;      // forwarded to outbound calls as X-Trace-Id
   int max_tokens = 800;
   double temperature = 0.8;
 };

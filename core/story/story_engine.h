@@ -20,11 +20,11 @@ namespace storybot {
 // What the chat remembers between messages (conversations store).
 struct ChatState {
   bool has_story = false;
-  std::int64_t prompt_id = 0;  // prompt of the current story; 0: the built-in one
-  std::string request;         // what the current story was asked for
-  std::uint64_t seed = 0;      // the current story's seed
-  int chapter = 0;             // chapters told so far
-  std::vector<ChatTurn> turns; // the story so far, oldest first
+  std::int64_t prompt_id = 0;   // prompt of the current story; 0: the built-in one
+  std::string request;          // what the current story was asked for
+  std::uint64_t seed = 0;       // the current story's seed
+  int chapter = 0;              // chapters told so far
+  std::vector<ChatTurn> turns;  // the story so far, oldest first
 };
 
 struct EngineOptions {

@@ -14,7 +14,9 @@ class StoryWriter final : public StoryBackend {
   StoryWriter(StoryBackend* llm, StoryBackend& offline, Metrics& metrics, Logger& logger)
       : llm_(llm), offline_(offline), metrics_(metrics), logger_(logger) {}
 
-  std::string_view name() const override { return llm_ != nullptr ? llm_->name() : offline_.name(); }
+  std::string_view name() const override {
+    return llm_ != nullptr ? llm_->name() : offline_.name();
+  }
   void Generate(StoryRequest request, StoryCallback done) override;
 
  private:

@@ -102,12 +102,11 @@ class TelegramChannel final : public ChannelModule {
     SetCommands();
     if (stopping_) return;
     if (settings_.mode == "webhook" && !settings_.webhook_url.empty()) {
-      const ApiResult r = api_.Call(
-          "setWebhook",
-          {{"url", settings_.webhook_url},
-           {"secret_token", settings_.webhook_secret},
-           {"allowed_updates", boost::json::array{"message"}}},
-          10000);
+      const ApiResult r = api_.Call("setWebhook",
+                                    {{"url", settings_.webhook_url},
+                                     {"secret_token", settings_.webhook_secret},
+                                     {"allowed_updates", boost::json::array{"message"}}},
+                                    10000);
       LogResult("setWebhook", r);
     }
     if (settings_.mode == "polling" && !stopping_) {
@@ -137,11 +136,10 @@ class TelegramChannel final : public ChannelModule {
     const ApiResult zh = api_.Call(
         "setMyCommands",
         {{"language_code", "zh"},
-         {"commands", boost::json::array{command("story", "讲一个新故事：/story [主题或愿望]"),
-                                         command("continue", "讲下一章"),
-                                         command("themes", "我会讲的故事主题"),
-                                         command("reset", "忘掉当前的故事"),
-                                         command("help", "查看所有命令")}}},
+         {"commands",
+          boost::json::array{command("story", "讲一个新故事：/story [主题或愿望]"),
+                             command("continue", "讲下一章"), command("themes", "我会讲的故事主题"),
+                             command("reset", "忘掉当前的故事"), command("help", "查看所有命令")}}},
         10000);
     LogResult("setMyCommands (zh)", zh);
   }

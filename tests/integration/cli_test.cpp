@@ -9,8 +9,8 @@
 namespace storybot::test {
 namespace {
 
-std::string RunStorybot(const std::vector<std::string>& args, std::map<std::string, std::string> env,
-                int& status) {
+std::string RunStorybot(const std::vector<std::string>& args,
+                        std::map<std::string, std::string> env, int& status) {
   std::vector<std::string> argv = {STORYBOT_BINARY_FOR_TESTS};
   argv.insert(argv.end(), args.begin(), args.end());
   std::string output;
@@ -36,10 +36,9 @@ TEST(CliTest, CheckConfigMasksSecretsAndShowsTheEffectiveValues) {
   const std::string file = dir.File("c.json");
   std::ofstream(file) << R"({"http": {"port": 9123}, "llm": {"api_key": "sk-from-file"}})";
   int status = -1;
-  const std::string out = RunStorybot({"--check-config", "--config", file},
-                              {{"STORYBOT_ADMIN_TOKEN", "admin-secret-xyz"},
-                               {"STORYBOT_LOG_LEVEL", "debug"}},
-                              status);
+  const std::string out = RunStorybot(
+      {"--check-config", "--config", file},
+      {{"STORYBOT_ADMIN_TOKEN", "admin-secret-xyz"}, {"STORYBOT_LOG_LEVEL", "debug"}}, status);
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("9123"), std::string::npos);
   EXPECT_NE(out.find("\"debug\""), std::string::npos);
@@ -56,7 +55,8 @@ TEST(CliTest, InvalidConfigFailsFastNamingTheKey) {
   std::string out = RunStorybot({"--check-config", "--config", file}, {}, status);
   EXPECT_EQ(status, 1);
   EXPECT_NE(out.find("http.colour"), std::string::npos) << out;
-  out = RunStorybot({}, {{"STORYBOT_HTTP_PORT", "eighty"}, {"STORYBOT_DATA_DIR", dir.File("d")}}, status);
+  out = RunStorybot({}, {{"STORYBOT_HTTP_PORT", "eighty"}, {"STORYBOT_DATA_DIR", dir.File("d")}},
+                    status);
   EXPECT_EQ(status, 1);
   EXPECT_NE(out.find("STORYBOT_HTTP_PORT"), std::string::npos) << out;
   EXPECT_FALSE(std::filesystem::exists(dir.File("d")));  // failed before touching anything
@@ -75,10 +75,10 @@ TEST(CliTest, GeneratedAdminTokenIsPrivateAndPrintedOnce) {
     struct stat st {};
     ASSERT_EQ(stat((dir.path() + "/data/admin_token").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600);
-    EXPECT_EQ(Fetch("GET", first.base_url() + "/api/prompts",
-                    {{"Authorization", "Bearer " + token}})
-                  .status,
-              200);
+    EXPECT_EQ(
+        Fetch("GET", first.base_url() + "/api/prompts", {{"Authorization", "Bearer " + token}})
+            .status,
+        200);
     EXPECT_EQ(first.Stop(SIGTERM), 0);
   }
   StorybotProcess second(dir.path(), {{"STORYBOT_ADMIN_TOKEN", ""}});

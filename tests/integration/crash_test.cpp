@@ -21,14 +21,13 @@ constexpr const char* kSecret = "crash-test-secret";
 
 std::string Update(std::int64_t id) {
   // One chat per update, so replies per chat are replies per update.
-  boost::json::object update{
-      {"update_id", id},
-      {"message",
-       {{"message_id", 1},
-        {"date", 1700000000},
-        {"from", {{"id", id}, {"is_bot", false}, {"first_name", "Kim"}}},
-        {"chat", {{"id", id}, {"type", "private"}}},
-        {"text", id % 3 == 0 ? "/help" : "a story about lighthouses"}}}};
+  boost::json::object update{{"update_id", id},
+                             {"message",
+                              {{"message_id", 1},
+                               {"date", 1700000000},
+                               {"from", {{"id", id}, {"is_bot", false}, {"first_name", "Kim"}}},
+                               {"chat", {{"id", id}, {"type", "private"}}},
+                               {"text", id % 3 == 0 ? "/help" : "a story about lighthouses"}}}};
   return boost::json::serialize(update);
 }
 
@@ -61,10 +60,10 @@ TEST(CrashTest, AcknowledgedDeliveriesSurviveSigkill) {
             std::lock_guard lock(mutex);
             id = next_id++;
           }
-          const HttpResult r = Fetch("POST", url,
-                                     {{"Content-Type", "application/json"},
-                                      {"X-Telegram-Bot-Api-Secret-Token", kSecret}},
-                                     Update(id), 2000);
+          const HttpResult r = Fetch(
+              "POST", url,
+              {{"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", kSecret}},
+              Update(id), 2000);
           if (r.status >= 200 && r.status < 300) {
             std::lock_guard lock(mutex);
             acknowledged.insert(id);

@@ -32,8 +32,7 @@ class LlmTest : public StorybotTest {
 
 TEST_F(LlmTest, TheLlmWritesTheStory) {
   Start(200, kCompletion);
-  auto preview = Fetch("POST", Url("/api/stories/preview"),
-                       AdminJson(),
+  auto preview = Fetch("POST", Url("/api/stories/preview"), AdminJson(),
                        R"({"request": "owls", "variables": {"user_name": "Ada"}})");
   ASSERT_EQ(preview.status, 200) << preview.body;
   EXPECT_EQ(Json(preview).at("engine").as_string(), "openai");

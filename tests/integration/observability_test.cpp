@@ -12,8 +12,8 @@ class ObservabilityTest : public StorybotTest {
   // Some traffic of every kind, including a trace id and the admin token in flight.
   void MakeTraffic() {
     ASSERT_EQ(Post("/api/prompts", R"({"content": "日志 \"quoted\" \n {{request}}"})").status, 201);
-    Fetch("GET", Url("/api/prompts"), Admin({{"X-Trace-Id", "trace-from-test"},
-                                            {"User-Agent", "obs-test/1.0"}}));
+    Fetch("GET", Url("/api/prompts"),
+          Admin({{"X-Trace-Id", "trace-from-test"}, {"User-Agent", "obs-test/1.0"}}));
     Fetch("GET", Url("/api/prompts/1"), {{"Authorization", "Bearer wrong-token-value"}});
     Fetch("GET", Url("/nowhere?q=%22quoted%22%0A"));
     Fetch("POST", Url("/api/prompts"), AdminJson(), "{bad json");
@@ -69,8 +69,9 @@ TEST_F(ObservabilityTest, MetricsPassPromtoolAndUseRoutePatterns) {
   ASSERT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.Header("content-type").find("text/plain"), std::string::npos);
   const std::string& text = metrics.body;
-  for (const char* name : {"storybot_http_requests_total", "storybot_http_request_duration_seconds_bucket",
-                           "storybot_build_info", "process_resident_memory_bytes"}) {
+  for (const char* name :
+       {"storybot_http_requests_total", "storybot_http_request_duration_seconds_bucket",
+        "storybot_build_info", "process_resident_memory_bytes"}) {
     EXPECT_NE(text.find(name), std::string::npos) << name;
   }
   EXPECT_NE(text.find(R"(route="/api/prompts/{id}",status="401")"), std::string::npos) << text;

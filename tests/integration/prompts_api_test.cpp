@@ -64,9 +64,10 @@ TEST_F(PromptsApiTest, WholeLifecycleWithChineseText) {
 
 TEST_F(PromptsApiTest, ListIsOrderedByIdAndTitleDefaultsToFirstWords) {
   for (const char* content : {"One little story about {{request}}", "二", "three"}) {
-    ASSERT_EQ(Post("/api/prompts", boost::json::serialize(boost::json::object{{"content", content}}))
-                  .status,
-              201);
+    ASSERT_EQ(
+        Post("/api/prompts", boost::json::serialize(boost::json::object{{"content", content}}))
+            .status,
+        201);
   }
   const auto list = Json(Get("/api/prompts")).as_array();
   ASSERT_EQ(list.size(), 3u);
@@ -110,8 +111,12 @@ TEST_F(PromptsApiTest, BadInputIsRefusedAndChangesNothing) {
        "malformed_json", ""},
       {"wrong content type", Admin({{"Content-Type", "text/plain"}}), R"({"content": "x"})", 415,
        "unsupported_media_type", "application/json"},
-      {"no token", {{"Content-Type", "application/json"}}, R"({"content": "x"})", 401,
-       "unauthenticated", ""},
+      {"no token",
+       {{"Content-Type", "application/json"}},
+       R"({"content": "x"})",
+       401,
+       "unauthenticated",
+       ""},
       {"wrong token",
        {{"Content-Type", "application/json"}, {"Authorization", "Bearer nope"}},
        R"({"content": "x"})",

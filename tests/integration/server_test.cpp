@@ -38,7 +38,8 @@ class RawConnection {
   std::string ReadAll() {
     std::string out;
     char buf[4096];
-    for (ssize_t n; (n = recv(fd_, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = recv(fd_, buf, sizeof buf, 0)) > 0;)
+      out.append(buf, static_cast<std::size_t>(n));
     return out;
   }
   // Reads until `needle` appears (or close/timeout).
@@ -98,8 +99,9 @@ TEST_F(ServerTest, TraceIdIsEchoedOrGenerated) {
 TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   RawConnection c(process_->base_url());
   ASSERT_TRUE(c.connected());
-  ASSERT_TRUE(c.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                     "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+             "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   const std::string all = c.ReadAll();
   std::size_t count = 0;
   for (std::size_t pos = all.find("HTTP/1.1 200"); pos != std::string::npos;
@@ -112,8 +114,9 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST_F(ServerTest, OversizedBodyIsRefusedBeforeItIsRead) {
   RawConnection c(process_->base_url());
   ASSERT_TRUE(c.connected());
-  ASSERT_TRUE(c.Send("POST /api/prompts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 104857600\r\n\r\n{"));
+  ASSERT_TRUE(
+      c.Send("POST /api/prompts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 104857600\r\n\r\n{"));
   const std::string answer = c.ReadUntil("\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
 }
@@ -141,11 +144,11 @@ TEST_F(ServerTest, SigtermLetsInFlightRequestsFinish) {
   const std::string body = R"({"content": "finished during shutdown"})";
   RawConnection c(process_->base_url());
   ASSERT_TRUE(c.connected());
-  ASSERT_TRUE(c.Send("POST /api/prompts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Authorization: Bearer " +
-                     std::string(StorybotProcess::kToken) +
-                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                     body.substr(0, 10)));
+  ASSERT_TRUE(c.Send(
+      "POST /api/prompts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Authorization: Bearer " +
+      std::string(StorybotProcess::kToken) + "\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body.substr(0, 10)));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   kill(process_->pid(), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -170,10 +173,11 @@ TEST_F(ServerTest, IdleConnectionsDoNotDelayShutdown) {
 }
 
 TEST_F(ServerTest, CorsOverRealHttp) {
-  auto preflight = Fetch("OPTIONS", Url("/api/prompts"),
-                         {{"Origin", "http://localhost:5173"},
-                          {"Access-Control-Request-Method", "PUT"},
-                          {"Access-Control-Request-Headers", "authorization,content-type,x-trace-id"}});
+  auto preflight =
+      Fetch("OPTIONS", Url("/api/prompts"),
+            {{"Origin", "http://localhost:5173"},
+             {"Access-Control-Request-Method", "PUT"},
+             {"Access-Control-Request-Headers", "authorization,content-type,x-trace-id"}});
   EXPECT_EQ(preflight.status, 204);
   EXPECT_EQ(preflight.Header("access-control-allow-origin"), "http://localhost:5173");
   EXPECT_EQ(preflight.Header("access-control-max-age"), "3600");

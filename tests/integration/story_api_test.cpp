@@ -7,8 +7,9 @@ namespace {
 using StoryApiTest = StorybotTest;
 
 TEST_F(StoryApiTest, PreviewWritesAChineseStoryWithTheChosenPrompt) {
-  auto created = Post("/api/prompts",
-                      R"({"title": "会说话的猫", "content": "从前，{{user_name|小朋友}}遇见了一只会说话的猫。{{request}}"})");
+  auto created = Post(
+      "/api/prompts",
+      R"({"title": "会说话的猫", "content": "从前，{{user_name|小朋友}}遇见了一只会说话的猫。{{request}}"})");
   ASSERT_EQ(created.status, 201);
   const auto id = Json(created).at("id").as_int64();
   auto preview = Post("/api/stories/preview",
@@ -24,7 +25,8 @@ TEST_F(StoryApiTest, PreviewWritesAChineseStoryWithTheChosenPrompt) {
 }
 
 TEST_F(StoryApiTest, PreviewWithoutPromptsUsesTheBuiltInOne) {
-  auto preview = Post("/api/stories/preview", R"({"request": "dragons", "variables": {"user_name": "Ada"}})");
+  auto preview =
+      Post("/api/stories/preview", R"({"request": "dragons", "variables": {"user_name": "Ada"}})");
   ASSERT_EQ(preview.status, 200) << preview.body;
   EXPECT_TRUE(Json(preview).at("prompt_id").is_null());
   const std::string story(Json(preview).at("story").as_string());

@@ -18,7 +18,8 @@ std::string Update(std::int64_t id, std::int64_t chat, const std::string& text,
       {"message",
        {{"message_id", id * 10},
         {"date", 1700000000},
-        {"from", {{"id", chat}, {"is_bot", false}, {"first_name", name}, {"language_code", language}}},
+        {"from",
+         {{"id", chat}, {"is_bot", false}, {"first_name", name}, {"language_code", language}}},
         {"chat", {{"id", chat}, {"type", "private"}}},
         {"text", text}}}};
   return boost::json::serialize(update);
@@ -32,10 +33,9 @@ class TelegramWebhookTest : public StorybotTest {
                    {"STORYBOT_TELEGRAM_API_URL", api_.base_url()}});
   }
   HttpResult Deliver(const std::string& body, const std::string& secret = kSecret) {
-    return Fetch("POST", Url("/telegram/webhook"),
-                 {{"Content-Type", "application/json"},
-                  {"X-Telegram-Bot-Api-Secret-Token", secret}},
-                 body);
+    return Fetch(
+        "POST", Url("/telegram/webhook"),
+        {{"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", secret}}, body);
   }
   FakeTelegramApi api_;
 };
@@ -85,21 +85,24 @@ TEST_F(TelegramWebhookTest, WrongOrMissingSecretIsRefusedAndNothingStored) {
 TEST_F(TelegramWebhookTest, MalformedJsonIs400AndIgnoredKinds200) {
   auto bad = Deliver("{\"update_id\": ");
   EXPECT_EQ(bad.status, 400);
-  auto edited = Deliver(R"({"update_id": 9, "edited_message": {"message_id": 1, "chat": {"id": 5, "type": "private"}, "text": "x"}})");
+  auto edited = Deliver(
+      R"({"update_id": 9, "edited_message": {"message_id": 1, "chat": {"id": 5, "type": "private"}, "text": "x"}})");
   EXPECT_EQ(edited.status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(api_.sent().empty());
 }
 
 TEST_F(TelegramWebhookTest, RateLimitedSendsWaitAndBlockedUsersAreNotRetried) {
-  api_.Fail("sendMessage", 1, 429,
-            R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})");
+  api_.Fail(
+      "sendMessage", 1, 429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})");
   ASSERT_EQ(Deliver(Update(1, 5005, "bees")).status, 200);
   ASSERT_TRUE(api_.WaitForSent(1));
   EXPECT_EQ(api_.calls("sendMessage"), 2);
 
-  api_.Fail("sendMessage", 1, 403,
-            R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
+  api_.Fail(
+      "sendMessage", 1, 403,
+      R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
   ASSERT_EQ(Deliver(Update(2, 6006, "bees")).status, 200);
   for (int i = 0; i < 100 && Json(Get("/api/stats")).at("jobs").at("failed").as_int64() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -8,10 +8,9 @@ namespace storybot::test {
 FakeTelegramApi::FakeTelegramApi() {
   for (const char* method : {"getMe", "setMyCommands", "setWebhook", "sendChatAction",
                              "sendMessage", "getUpdates", "deleteWebhook"}) {
-    server_.On("POST", std::string("/{bot}/") + method,
-               [this, name = std::string(method)](const http::ExchangePtr& ex) {
-                 Handle(name, ex);
-               });
+    server_.On(
+        "POST", std::string("/{bot}/") + method,
+        [this, name = std::string(method)](const http::ExchangePtr& ex) { Handle(name, ex); });
   }
 }
 
@@ -62,8 +61,8 @@ bool FakeTelegramApi::WaitForSent(std::size_t count, std::chrono::seconds timeou
 void FakeTelegramApi::Handle(const std::string& method, const http::ExchangePtr& ex) {
   const std::string expected_path = std::string("bot") + kToken;
   if (ex->params.at("bot") != expected_path) {
-    return ex->Reply(http::JsonResponse(
-        401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})"));
+    return ex->Reply(
+        http::JsonResponse(401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})"));
   }
   boost::system::error_code ec;
   const boost::json::value body = boost::json::parse(ex->request().body, ec);

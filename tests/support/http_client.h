@@ -8,7 +8,7 @@
 namespace storybot::test {
 
 struct HttpResult {
-  long status = 0;  // 0: no response (connection failed)
+  long status = 0;                             // 0: no response (connection failed)
   std::map<std::string, std::string> headers;  // lower-case names; last value wins
   std::string body;
   std::string error;  // curl's message when status == 0

@@ -33,7 +33,8 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
 }
 
 // fork + exec with stdout and stderr on one pipe; returns the pid and the read end.
-pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int& out_fd) {
+pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+            int& out_fd) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -80,12 +81,9 @@ TempDir::~TempDir() {
 StorybotProcess::StorybotProcess(const std::string& dir, std::map<std::string, std::string> env,
                                  std::vector<std::string> args)
     : dir_(dir), args_(std::move(args)) {
-  env_ = {{"STORYBOT_HTTP_PORT", "0"},
-          {"STORYBOT_HTTP_HOST", "127.0.0.1"},
-          {"STORYBOT_DATA_DIR", dir + "/data"},
-          {"STORYBOT_LOG_DIR", dir + "/logs"},
-          {"STORYBOT_ADMIN_TOKEN", kToken},
-          {"STORYBOT_HTTP_THREADS", "2"}};
+  env_ = {{"STORYBOT_HTTP_PORT", "0"},          {"STORYBOT_HTTP_HOST", "127.0.0.1"},
+          {"STORYBOT_DATA_DIR", dir + "/data"}, {"STORYBOT_LOG_DIR", dir + "/logs"},
+          {"STORYBOT_ADMIN_TOKEN", kToken},     {"STORYBOT_HTTP_THREADS", "2"}};
   for (auto& [name, value] : env) env_[name] = value;
 }
 

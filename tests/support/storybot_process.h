@@ -4,8 +4,8 @@
 #include <sys/types.h>
 
 #include <map>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace storybot::test {
 

@@ -57,10 +57,10 @@ TEST(ConfigTest, EnvironmentOverridesFileOverridesDefaults) {
       WriteFile(dir, R"({"http": {"port": 9000, "host": "0.0.0.0"}, "log": {"level": "debug"}})");
   auto config = LoadConfig(FromEnv({{"STORYBOT_HTTP_PORT", "9100"}}, file));
   ASSERT_TRUE(config.ok()) << config.error().message;
-  EXPECT_EQ(config.value().http.port, 9100);         // environment wins
-  EXPECT_EQ(config.value().http.host, "0.0.0.0");    // from the file
-  EXPECT_EQ(config.value().log_level, "debug");      // from the file
-  EXPECT_EQ(config.value().data_dir, "./data");      // default
+  EXPECT_EQ(config.value().http.port, 9100);       // environment wins
+  EXPECT_EQ(config.value().http.host, "0.0.0.0");  // from the file
+  EXPECT_EQ(config.value().log_level, "debug");    // from the file
+  EXPECT_EQ(config.value().data_dir, "./data");    // default
 }
 
 TEST(ConfigTest, UnknownFileKeyIsNamed) {
@@ -79,15 +79,15 @@ TEST(ConfigTest, UnknownEnvironmentVariableIsAWarningNamingIt) {
 }
 
 TEST(ConfigTest, InvalidValuesNameTheSetting) {
-  for (const auto& [name, value] : std::map<std::string, std::string>{
-           {"STORYBOT_HTTP_PORT", "70000"},
-           {"STORYBOT_HTTP_THREADS", "many"},
-           {"STORYBOT_LOG_LEVEL", "loud"},
-           {"STORYBOT_TELEGRAM_MODE", "carrier-pigeon"},
-           {"STORYBOT_LLM_BASE_URL", "ftp://x"},
-           {"STORYBOT_CORS_ORIGINS", "http://ok:1,not an origin"},
-           {"STORYBOT_TELEGRAM_WEBHOOK_SECRET", "has spaces"},
-           {"STORYBOT_WORKERS", "0"}}) {
+  for (const auto& [name, value] :
+       std::map<std::string, std::string>{{"STORYBOT_HTTP_PORT", "70000"},
+                                          {"STORYBOT_HTTP_THREADS", "many"},
+                                          {"STORYBOT_LOG_LEVEL", "loud"},
+                                          {"STORYBOT_TELEGRAM_MODE", "carrier-pigeon"},
+                                          {"STORYBOT_LLM_BASE_URL", "ftp://x"},
+                                          {"STORYBOT_CORS_ORIGINS", "http://ok:1,not an origin"},
+                                          {"STORYBOT_TELEGRAM_WEBHOOK_SECRET", "has spaces"},
+                                          {"STORYBOT_WORKERS", "0"}}) {
     auto config = LoadConfig(FromEnv({{name, value}}));
     ASSERT_FALSE(config.ok()) << name;
     EXPECT_NE(config.error().message.find(name), std::string::npos) << config.error().message;

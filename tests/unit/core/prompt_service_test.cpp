@@ -29,7 +29,8 @@ TEST_F(PromptServiceTest, CreateUpdateAndHistory) {
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_EQ(created.value().version, 1);
   EXPECT_FALSE(created.value().title.empty());
-  auto updated = service_->Update(created.value().id, {std::nullopt, std::string("新的故事"), false});
+  auto updated =
+      service_->Update(created.value().id, {std::nullopt, std::string("新的故事"), false});
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated.value().version, 2);
   EXPECT_EQ(updated.value().content, "新的故事");

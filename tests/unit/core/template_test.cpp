@@ -6,7 +6,8 @@ namespace storybot {
 namespace {
 
 TEST(TemplateTest, RendersPlaceholdersAndFallbacks) {
-  auto t = Template::Parse("Hi {{user_name}}, a story about {{ request }} in {{language|English}}.");
+  auto t =
+      Template::Parse("Hi {{user_name}}, a story about {{ request }} in {{language|English}}.");
   ASSERT_TRUE(t.ok()) << t.error().message;
   EXPECT_EQ(t.value().Render({{"user_name", "Ada"}, {"request", "dragons"}}),
             "Hi Ada, a story about dragons in English.");

@@ -27,7 +27,10 @@ TEST(Utf8Test, CountsCodePoints) {
 }
 
 TEST(Utf8Test, SanitizeReplacesEachBadByte) {
-  EXPECT_EQ(Sanitize("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(Sanitize("a\xFF"
+                     "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(Sanitize("中文"), "中文");
 }
 

@@ -78,10 +78,12 @@ TEST_F(PipelineTest, AdminRoutesNeedTheBearerToken) {
   EXPECT_EQ(Send("GET", "/api/prompts", {{"Authorization", kToken}}).status, 401);
   EXPECT_EQ(Send("GET", "/api/prompts", {{"Authorization", std::string("Basic ") + kToken}}).status,
             401);
-  EXPECT_EQ(Send("GET", "/api/prompts", {{"Authorization", std::string("Bearer ") + kToken}}).status,
-            200);
-  EXPECT_EQ(Send("GET", "/api/prompts", {{"Authorization", std::string("bearer ") + kToken}}).status,
-            200);
+  EXPECT_EQ(
+      Send("GET", "/api/prompts", {{"Authorization", std::string("Bearer ") + kToken}}).status,
+      200);
+  EXPECT_EQ(
+      Send("GET", "/api/prompts", {{"Authorization", std::string("bearer ") + kToken}}).status,
+      200);
   EXPECT_EQ(Send("GET", "/healthz").status, 200);  // public
 }
 
@@ -123,9 +125,9 @@ TEST_F(PipelineTest, CorsGivesOtherOriginsNoAllowHeaders) {
 }
 
 TEST_F(PipelineTest, CorsOnActualRequestsFromAnAllowedOrigin) {
-  const Response r = Send("GET", "/api/prompts",
-                          {{"Origin", "http://localhost:5173"},
-                           {"Authorization", std::string("Bearer ") + kToken}});
+  const Response r = Send(
+      "GET", "/api/prompts",
+      {{"Origin", "http://localhost:5173"}, {"Authorization", std::string("Bearer ") + kToken}});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("Access-Control-Allow-Origin"), "http://localhost:5173");
   EXPECT_NE(std::string(r.Header("Access-Control-Expose-Headers")).find("X-Trace-Id"),
@@ -152,8 +154,10 @@ TEST_F(PipelineTest, MetricsUseTheRoutePatternNotThePath) {
   Send("GET", "/api/prompts", {{"Authorization", std::string("Bearer ") + kToken}});
   Send("GET", "/no/such/path/123");
   const std::string text = metrics_.Render();
-  EXPECT_NE(text.find(R"(storybot_http_requests_total{method="GET",route="/api/prompts",status="200"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          R"(storybot_http_requests_total{method="GET",route="/api/prompts",status="200"} 1)"),
+      std::string::npos)
       << text;
   EXPECT_EQ(text.find("/no/such/path/123"), std::string::npos);
   EXPECT_NE(text.find(R"(route="unmatched",status="404")"), std::string::npos);

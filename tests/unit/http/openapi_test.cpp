@@ -13,10 +13,10 @@
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/story/offline_storyteller.h"
-#include "http/story_api.h"
 #include "core/work_pool.h"
 #include "http/channels/webhook_admin_api.h"
 #include "http/prompts_api.h"
+#include "http/story_api.h"
 #include "http/system_api.h"
 #include "tests/support/storybot_process.h"
 

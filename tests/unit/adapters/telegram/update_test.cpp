@@ -60,13 +60,14 @@ TEST(TelegramUpdateTest, GroupCommandForAnotherBotAndChatterAreIgnored) {
 }
 
 TEST(TelegramUpdateTest, UnhandledKindsParseButAreIgnored) {
-  for (const char* json : {
-           R"({"update_id": 6, "edited_message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "text": "x"}})",
-           R"({"update_id": 7, "channel_post": {"message_id": 1, "chat": {"id": -100, "type": "channel"}, "text": "x"}})",
-           R"({"update_id": 8, "callback_query": {"id": "4382", "from": {"id": 1}, "data": "x"}})",
-           R"({"update_id": 9, "message": {"message_id": 1, "from": {"id": 1}, "chat": {"id": 1, "type": "private"},
+  for (
+      const char* json : {
+          R"({"update_id": 6, "edited_message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "text": "x"}})",
+          R"({"update_id": 7, "channel_post": {"message_id": 1, "chat": {"id": -100, "type": "channel"}, "text": "x"}})",
+          R"({"update_id": 8, "callback_query": {"id": "4382", "from": {"id": 1}, "data": "x"}})",
+          R"({"update_id": 9, "message": {"message_id": 1, "from": {"id": 1}, "chat": {"id": 1, "type": "private"},
                "sticker": {"file_id": "abc", "width": 512, "height": 512}}})",
-       }) {
+      }) {
     auto u = ParseUpdate(json, "StoryBot");
     ASSERT_TRUE(u.ok()) << json;
     EXPECT_FALSE(u.value().handled) << json;

@@ -136,7 +136,8 @@ class JobRunnerTest : public ::testing::Test {
 
 TEST_F(JobRunnerTest, AnswersEveryDeliveryOnceInOrderPerChat) {
   StartRunner();
-  for (int i = 0; i < 5; ++i) Deliver("a" + std::to_string(i), "chat-a", "wish " + std::to_string(i));
+  for (int i = 0; i < 5; ++i)
+    Deliver("a" + std::to_string(i), "chat-a", "wish " + std::to_string(i));
   for (int i = 0; i < 3; ++i) Deliver("b" + std::to_string(i), "chat-b", "/help");
   ASSERT_TRUE(sender_.WaitFor(8));
   const auto a = RepliesTo("chat-a");

@@ -25,7 +25,8 @@ Prompt MakePrompt(std::int64_t id, std::string title, std::string content, bool 
 }
 
 const std::vector<Prompt> kPrompts = {
-    MakePrompt(1, "Space", "A space story for {{user_name}} about {{request|stars}} in {{language}}."),
+    MakePrompt(1, "Space",
+               "A space story for {{user_name}} about {{request|stars}} in {{language}}."),
     MakePrompt(2, "Dragons", "Dragons! {{user_name}} wants {{request}} on {{channel}}."),
     MakePrompt(3, "会说话的猫", "从前，{{user_name|小朋友}}遇见了一只会说话的猫。{{request}}"),
     MakePrompt(4, "Hidden", "never used", false),

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/utf8.h"
+
 namespace storybot::http {
 
 void Exchange::Reply(Response response) {
@@ -13,7 +15,9 @@ void Exchange::Reply(Response response) {
 Response ErrorResponse(int status, std::string_view code, std::string_view message,
                        std::string_view trace_id) {
   boost::json::object body;
-  body["error"] = {{"code", code}, {"message", message}};
+  // Messages may quote the request (a path parameter, a field name): Boost.JSON would copy
+  // malformed UTF-8 through, and the body would no longer be JSON.
+  body["error"] = {{"code", code}, {"message", utf8::Sanitize(message)}};
   body["trace_id"] = trace_id;
   return JsonResponse(status, boost::json::serialize(body));
 }

@@ -99,7 +99,10 @@ Result<Prompt> SqlitePromptStore::Create(const NewPrompt& prompt) {
 Result<Prompt> SqlitePromptStore::Update(std::int64_t id, const PromptChange& change) {
   std::optional<Prompt> updated;
   Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
-    SQLite::Transaction tx(db);
+    // IMMEDIATE: this transaction reads, then writes. Deferred, its upgrade to a writer fails
+    // at once with SQLITE_BUSY (no busy wait) when the inbox's writer connection committed in
+    // between — admin edits got 503s under chat traffic (found by make soak).
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     updated = FindPrompt(db, id);
     if (!updated) return {};
     if (change.title) updated->title = *change.title;

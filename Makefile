@@ -12,15 +12,16 @@ APT_BUILD := cmake g++ make pkg-config ccache git ca-certificates curl \
   libboost1.81-dev libboost-json1.81-dev libsqlitecpp-dev libsqlite3-dev prometheus-cpp-dev \
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libgtest-dev
 APT_TEST := prometheus nginx-light openssl python3 python3-yaml chromium fonts-wqy-microhei sqlite3 \
-  shellcheck rsync systemd
+  shellcheck rsync systemd clang lld libclang-rt-14-dev
 APT_BENCH := wrk nginx-light python3-flask python3-flask-cors python3-flask-sqlalchemy \
   python3-prometheus-client gunicorn
 
 BUILD_DIR := build
+FUZZ_SECONDS ?= 20
 STORYBOT := $(BUILD_DIR)/storybot
 
 .PHONY: help run test bench deps-build deps-test deps-bench build web web-deps ctest web-test e2e \
-  deploy-test format clean
+  deploy-test format clean asan fuzz tsan soak
 
 help:
 	@echo "make run    install, build and start storybot on http://127.0.0.1:8080"
@@ -86,8 +87,37 @@ e2e: build web tests/e2e/telegram/node_modules/.installed
 deploy-test: build
 	STORYBOT_BIN=$(CURDIR)/$(STORYBOT) tests/deploy/run.sh
 
+# The C++ suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+asan: deps-build
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS) --timeout 300
+
+# Every libFuzzer target of tests/fuzz for FUZZ_SECONDS each, from its seed corpus (build-fuzz/).
+fuzz: deps-test
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The integration tests under ThreadSanitizer (build-tsan/); any report fails the run. Reports of
+# the storybot children land in build-tsan/tsan/ (log_path), so they are seen even when a test
+# passes. Suppressions (third-party false positives only): tests/tsan.supp.
+tsan: deps-test
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@rm -rf build-tsan/tsan && mkdir -p build-tsan/tsan
+	TSAN_OPTIONS="log_path=$(CURDIR)/build-tsan/tsan/report suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
+	  ctest --preset tsan -j $(JOBS) --timeout 600
+	@if ls build-tsan/tsan/report.* >/dev/null 2>&1; then \
+	  cat build-tsan/tsan/report.*; echo "ThreadSanitizer reports: see above"; exit 1; fi
+
+# Not in make test: SOAK_SECONDS (600) of steady mixed load; RSS and fds to bench/results/.
+soak: deps-bench build
+	bench/soak.sh
+
 test: deps-test build web
 	@$(MAKE) --no-print-directory ctest
+	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory deploy-test
@@ -99,4 +129,4 @@ format:
 	find core adapters http app tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-dev build-asan build-release admin-web/dist
+	rm -rf build build-dev build-asan build-tsan build-fuzz build-release admin-web/dist

@@ -1,6 +1,8 @@
 #pragma once
 // Channel-neutral chat messages and replies: what adapters produce and consume.
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 namespace storybot {
@@ -15,6 +17,9 @@ struct InboundMessage {
   std::string text;
   std::string reply_context;  // channel-specific JSON the sender needs (thread_ts, callback_url…)
   std::string trace_id;
+  // Integrations (webhooks) may choose the prompt and add template variables.
+  std::int64_t prompt_id = 0;  // 0: chosen by the engine
+  std::map<std::string, std::string, std::less<>> variables;
 };
 
 // A reply ready to go out on a channel.

@@ -70,7 +70,7 @@ void JobRunner::Stop(std::chrono::milliseconds grace) {
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
     wake_.notify_all();
-    wake_.wait_for(lock, grace, [this] { return in_flight_ == 0; });
+    wake_.wait_for(lock, grace, [this] { return active_ == 0; });
   }
   if (thread_.joinable()) thread_.join();
   pool_.Stop();
@@ -94,15 +94,16 @@ void JobRunner::Loop() {
     const auto now = Clock::now();
     // Retries that are due run first: their chats are already marked busy.
     for (auto it = delayed_.begin(); it != delayed_.end();) {
-      if (it->due <= now && in_flight_ < options_.workers) {
-        ++in_flight_;
+      if (it->due <= now && writing_ < options_.workers) {
+        ++writing_;
+        ++active_;
         pool_.Post([this, job = std::move(it->job)]() mutable { Process(std::move(job)); });
         it = delayed_.erase(it);
       } else {
         ++it;
       }
     }
-    while (!ready_.empty() && in_flight_ < options_.workers) {
+    while (!ready_.empty() && writing_ < options_.workers) {
       const std::string key = std::move(ready_.front());
       ready_.pop_front();
       auto& queue = queues_[key];
@@ -110,7 +111,8 @@ void JobRunner::Loop() {
       queue.pop_front();
       if (queue.empty()) queues_.erase(key);
       busy_.insert(key);
-      ++in_flight_;
+      ++writing_;
+      ++active_;
       pool_.Post([this, job = std::move(job)]() mutable { Process(std::move(job)); });
     }
     auto next = Clock::now() + std::chrono::seconds(1);
@@ -119,12 +121,23 @@ void JobRunner::Loop() {
   }
 }
 
+void JobRunner::ReleaseWorker() {
+  {
+    std::lock_guard lock(mutex_);
+    --writing_;
+  }
+  wake_.notify_all();
+}
+
 void JobRunner::Process(Job job) {
-  if (job.reply) return Send(std::move(job));  // written before a restart or a failed send
+  if (job.reply) {  // written before a restart or a failed send: only the send is left
+    ReleaseWorker();
+    return Send(std::move(job));
+  }
   Result<ChatState> state = store_.LoadChat(job.message.channel, job.message.chat_id);
   auto snapshot = prompts_.List();
   if (!state.ok() || !snapshot.ok()) {
-    return OnSent(std::move(job), {SendOutcome::kRetry, "cannot read the chat's state", 0});
+    return OnSent(std::move(job), {SendOutcome::kRetry, "cannot read the chat's state", 0}, true);
   }
   Decision decision =
       Decide(job.message, state.value(), snapshot.value()->prompts, engine_, SeedFor(job));
@@ -160,8 +173,11 @@ void JobRunner::Reply(Job job, const std::string& reply, const ChatUpdate& updat
   store_.SaveReply(*shared, reply, update, [this, shared](Status saved) {
     if (!saved.ok()) {
       shared->reply.reset();  // not on disk: decide again next time
-      return OnSent(std::move(*shared), {SendOutcome::kRetry, saved.error().message, 0});
+      return OnSent(std::move(*shared), {SendOutcome::kRetry, saved.error().message, 0}, true);
     }
+    // The story is written and saved: the worker may start another one while this reply waits
+    // for the channel (Telegram paces sends to 30/s); the chat stays busy until it is sent.
+    ReleaseWorker();
     pool_.Post([this, shared] { Send(std::move(*shared)); });
   });
 }
@@ -170,16 +186,18 @@ void JobRunner::Send(Job job) {
   auto sender = senders_.find(job.message.channel);
   if (sender == senders_.end()) {
     return OnSent(std::move(job),
-                  {SendOutcome::kPermanent, "channel " + job.message.channel + " is off", 0});
+                  {SendOutcome::kPermanent, "channel " + job.message.channel + " is off", 0},
+                  false);
   }
   OutboundReply reply{job.message.channel,       job.message.chat_id,  *job.reply,
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
   auto shared = std::make_shared<Job>(std::move(job));
   sender->second->Send(
-      reply, [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result)); });
+      reply,
+      [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result), false); });
 }
 
-void JobRunner::OnSent(Job job, SendResult result) {
+void JobRunner::OnSent(Job job, SendResult result, bool holds_worker) {
   const std::string channel = job.message.channel;
   if (result.outcome == SendOutcome::kRetry && job.attempts + 1 < options_.max_attempts) {
     ++job.attempts;
@@ -189,14 +207,17 @@ void JobRunner::OnSent(Job job, SendResult result) {
       delay =
           std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(result.retry_after_s));
     }
-    logger_.Log(LogLevel::kWarn, "reply not delivered; will retry",
-                {{"error.message", std::string_view(result.error)},
-                 {"storybot.channel", std::string_view(channel)},
-                 {"labels.attempt", static_cast<std::int64_t>(job.attempts)}},
-                job.message.trace_id);
-    store_.RetryLater(job.id, job.attempts, result.error, [](Status) {});
     std::lock_guard lock(mutex_);
-    --in_flight_;
+    if (!stopping_) {  // a stop interrupts sends on purpose: they resume at the next start
+      logger_.Log(LogLevel::kWarn, "reply not delivered; will retry",
+                  {{"error.message", std::string_view(result.error)},
+                   {"storybot.channel", std::string_view(channel)},
+                   {"labels.attempt", static_cast<std::int64_t>(job.attempts)}},
+                  job.message.trace_id);
+    }
+    store_.RetryLater(job.id, job.attempts, result.error, [](Status) {});
+    if (holds_worker) --writing_;
+    --active_;
     delayed_.push_back({Clock::now() + delay, std::move(job)});
     wake_.notify_one();
     return;
@@ -227,15 +248,17 @@ void JobRunner::OnSent(Job job, SendResult result) {
                 job.message.trace_id);
   }
   auto shared = std::make_shared<Job>(std::move(job));
-  store_.Finish(shared->id, end, result.error, [this, shared](Status) { Finished(*shared); });
+  store_.Finish(shared->id, end, result.error,
+                [this, shared, holds_worker](Status) { Finished(*shared, holds_worker); });
 }
 
-void JobRunner::Finished(const Job& job) {
+void JobRunner::Finished(const Job& job, bool holds_worker) {
   {
     std::lock_guard lock(mutex_);
     const std::string key = ChatKey(job.message);
     busy_.erase(key);
-    --in_flight_;
+    if (holds_worker) --writing_;
+    --active_;
     --pending_;
     if (queues_.contains(key)) ready_.push_back(key);
   }

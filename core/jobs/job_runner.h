@@ -1,5 +1,6 @@
 #pragma once
-// Runs the durable jobs: one at a time per chat in arrival order, at most `workers` at once.
+// Runs the durable jobs: one at a time per chat in arrival order, at most `workers` stories
+// being written at once (a written reply waiting for a slow channel does not hold a worker).
 //
 // A job's life: decide (StoryEngine) → write the story (StoryWriter, async) → save the reply and
 // the chat's new state (one transaction) → send it (the channel's ReplySender, async) → mark it
@@ -68,8 +69,10 @@ class JobRunner {
   void Process(Job job);
   void Reply(Job job, const std::string& reply, const ChatUpdate& update);
   void Send(Job job);
-  void OnSent(Job job, SendResult result);
-  void Finished(const Job& job);
+  // `holds_worker`: the job still counts against `workers` (it failed before its reply was saved).
+  void OnSent(Job job, SendResult result, bool holds_worker);
+  void Finished(const Job& job, bool holds_worker);
+  void ReleaseWorker();
   void UpdateGauge();
   static std::string ChatKey(const InboundMessage& m) { return m.channel + "\n" + m.chat_id; }
 
@@ -89,7 +92,8 @@ class JobRunner {
   std::deque<std::string> ready_;                  // chats with a waiting job and none running
   std::set<std::string> busy_;                     // chats with a job running or retrying
   std::vector<Delayed> delayed_;                   // retries, unordered (few)
-  int in_flight_ = 0;
+  int writing_ = 0;  // jobs deciding or writing a story: at most options_.workers
+  int active_ = 0;   // jobs started and not yet finished or waiting to retry
   std::int64_t pending_ = 0;
   bool started_ = false;
   bool stopping_ = false;

@@ -49,6 +49,8 @@ void AddMessage(SQLite::Database& db, std::int64_t conversation, const std::stri
 }  // namespace
 
 std::string MessageToJson(const InboundMessage& m) {
+  boost::json::object variables;
+  for (const auto& [name, value] : m.variables) variables[name] = value;
   return boost::json::serialize(boost::json::object{{"channel", m.channel},
                                                     {"chat_id", m.chat_id},
                                                     {"user_id", m.user_id},
@@ -56,7 +58,9 @@ std::string MessageToJson(const InboundMessage& m) {
                                                     {"language_hint", m.language_hint},
                                                     {"text", m.text},
                                                     {"reply_context", m.reply_context},
-                                                    {"trace_id", m.trace_id}});
+                                                    {"trace_id", m.trace_id},
+                                                    {"prompt_id", m.prompt_id},
+                                                    {"variables", std::move(variables)}});
 }
 
 Result<InboundMessage> MessageFromJson(const std::string& json) {
@@ -64,9 +68,24 @@ Result<InboundMessage> MessageFromJson(const std::string& json) {
   const auto value = boost::json::parse(json, ec);
   if (ec || !value.is_object()) return Internal("stored message is not JSON");
   const auto& o = value.as_object();
-  return InboundMessage{Field(o, "channel"),       Field(o, "chat_id"),       Field(o, "user_id"),
-                        Field(o, "user_name"),     Field(o, "language_hint"), Field(o, "text"),
-                        Field(o, "reply_context"), Field(o, "trace_id")};
+  InboundMessage message;
+  message.channel = Field(o, "channel");
+  message.chat_id = Field(o, "chat_id");
+  message.user_id = Field(o, "user_id");
+  message.user_name = Field(o, "user_name");
+  message.language_hint = Field(o, "language_hint");
+  message.text = Field(o, "text");
+  message.reply_context = Field(o, "reply_context");
+  message.trace_id = Field(o, "trace_id");
+  if (const auto* id = o.if_contains("prompt_id"); id != nullptr && id->is_int64()) {
+    message.prompt_id = id->as_int64();
+  }
+  if (const auto* vars = o.if_contains("variables"); vars != nullptr && vars->is_object()) {
+    for (const auto& [name, v] : vars->as_object()) {
+      if (v.is_string()) message.variables[std::string(name)] = std::string(v.as_string());
+    }
+  }
+  return message;
 }
 
 void SqliteChatStore::Enqueue(const std::string& dedupe_key, const InboundMessage& message,

@@ -225,11 +225,20 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
     case Command::kStory: {
       std::string request;
       const Prompt* prompt = ChoosePrompt(prompts, command.argument, request);
+      if (message.prompt_id != 0) {  // an integration chose the prompt: the whole text is the wish
+        request = command.argument;
+        prompt = nullptr;
+        for (const Prompt& p : prompts) {
+          if (p.id == message.prompt_id) prompt = &p;
+        }
+      }
       d.kind = Decision::Kind::kStory;
       d.prompt_id = prompt != nullptr ? prompt->id : 0;
       d.request = request;
       d.story = BuildStoryRequest(prompt, request, message.user_name, d.language, message.channel,
-                                  {}, options, new_seed);
+                                  TemplateVariables(message.variables.begin(),
+                                                    message.variables.end()),
+                                  options, new_seed);
       return d;
     }
   }

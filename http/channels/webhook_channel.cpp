@@ -175,8 +175,8 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
       if (!allowed.ok()) return ReplyError(ex, allowed.error());
     }
 
-    // The engine reads user_name, language and text; the rest travels in reply_context (the
-    // prompt_id and variables are kept there for the engine to honour: see docs/webhooks.md).
+    // The engine reads user_name, language, text, prompt_id and variables; reply_context keeps
+    // what the sender and the job-status endpoint need.
     boost::json::object context{{"integration", integration->name},
                                 {"webhook_id", std::string(rq.Header("webhook-id"))},
                                 {"user_id", body.user_id}};
@@ -187,14 +187,17 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
       for (const auto& [k, v] : body.variables) vars[k] = v;
       context["variables"] = std::move(vars);
     }
-    InboundMessage message{std::string(kChannel),
-                           integration->name + ":" + body.user_id,
-                           body.user_id,
-                           body.user_name,
-                           body.language,
-                           body.text,
-                           boost::json::serialize(context),
-                           ex->trace_id};
+    InboundMessage message;
+    message.channel = std::string(kChannel);
+    message.chat_id = integration->name + ":" + body.user_id;
+    message.user_id = body.user_id;
+    message.user_name = body.user_name;
+    message.language_hint = body.language;
+    message.text = body.text;
+    message.reply_context = boost::json::serialize(context);
+    message.trace_id = ex->trace_id;
+    if (body.prompt_id) message.prompt_id = *body.prompt_id;
+    for (const auto& [name, value] : body.variables) message.variables[name] = value;
     // Per integration: two integrations may well use the same webhook-id.
     const std::string key = integration->name + ":" + std::string(rq.Header("webhook-id"));
     const bool sync = body.callback_url.empty() && context_.config.webhook.sync_timeout_s > 0;

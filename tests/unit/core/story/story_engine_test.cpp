@@ -129,6 +129,18 @@ TEST(StoryEngineTest, ContinueCarriesTheStorySoFar) {
   EXPECT_EQ(d.story.history[1].content, "Once upon…");
 }
 
+TEST(StoryEngineTest, AnIntegrationMayChooseThePromptAndAddVariables) {
+  InboundMessage m = Message("owls at night");
+  m.channel = "webhook";
+  m.prompt_id = 2;
+  m.variables = {{"colour", "blue"}};
+  std::vector<Prompt> prompts = kPrompts;
+  prompts[1].content = "{{user_name}} wants {{request}} in {{colour|red}}.";
+  const Decision d = Decide(m, {}, prompts, {}, 1);
+  EXPECT_EQ(d.prompt_id, 2);
+  EXPECT_EQ(d.story.prompt, "Ada wants owls at night in blue.");
+}
+
 TEST(StoryEngineTest, ResetIsDecided) {
   EXPECT_EQ(Decide(Message("/reset"), {}, kPrompts, {}, 1).kind, Decision::Kind::kReset);
 }

@@ -38,6 +38,7 @@ struct Config {
     std::string webhook_secret;
     std::string api_url = "https://api.telegram.org";
     std::string webhook_url;  // public URL: when set, setWebhook is called at start
+    std::string parse_mode = "plain";  // or "MarkdownV2" (the text is escaped)
   } telegram;
   struct Slack {
     std::string signing_secret;  // empty: adapter off

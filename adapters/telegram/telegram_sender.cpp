@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "adapters/telegram/markdown.h"
 #include "core/text_split.h"
 
 namespace storybot::telegram {
@@ -78,10 +79,16 @@ void TelegramSender::StartedWriting(const InboundMessage& message) {
 }
 
 SendResult TelegramSender::SendNow(const OutboundReply& reply) {
-  const std::vector<std::string> pieces = SplitMessage(reply.text, 4096, LengthUnit::kUtf16);
+  // Escaping at most doubles a piece, so MarkdownV2 pieces are cut at half the limit.
+  const std::vector<std::string> pieces =
+      SplitMessage(reply.text, options_.markdown_v2 ? 2048 : 4096, LengthUnit::kUtf16);
   const std::int64_t reply_to = ReplyTo(reply.reply_context);
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     boost::json::object params{{"chat_id", ChatIdValue(reply.chat_id)}, {"text", pieces[i]}};
+    if (options_.markdown_v2) {
+      params["text"] = EscapeMarkdownV2(pieces[i]);
+      params["parse_mode"] = "MarkdownV2";
+    }
     if (i == 0 && reply_to != 0) {
       params["reply_parameters"] = {{"message_id", reply_to},
                                     {"allow_sending_without_reply", true}};

@@ -20,6 +20,7 @@ struct SenderOptions {
   int messages_per_second = 30;
   int attempts_per_send = 3;  // inside one Send(); the job runner retries whole sends later
   std::size_t threads = 8;
+  bool markdown_v2 = false;  // send with parse_mode MarkdownV2, the text escaped
 };
 
 // Hands out send times that respect the per-chat and global rates. Thread-safe.

@@ -16,13 +16,19 @@ namespace {
 
 using telegram::ApiResult;
 
+telegram::SenderOptions SenderOptionsFor(const Config::Telegram& settings) {
+  telegram::SenderOptions options;
+  options.markdown_v2 = settings.parse_mode == "MarkdownV2";
+  return options;
+}
+
 class TelegramChannel final : public ChannelModule {
  public:
   explicit TelegramChannel(const ChannelContext& context)
       : context_(context),
         settings_(context.config.telegram),
         api_(settings_.api_url, settings_.bot_token),
-        sender_(api_, context.logger) {}
+        sender_(api_, context.logger, SenderOptionsFor(settings_)) {}
 
   ~TelegramChannel() override { Stop(); }
 

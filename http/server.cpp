@@ -92,7 +92,39 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options().body_limit);
     idle_ = buffer_.size() == 0;
     if (idle_ && server_.stopping) return Close();
-    stream_.expires_after(idle_ ? options().idle_timeout : options().request_timeout);
+    if (idle_) return AwaitRequest();
+    ReadRestOfHeader();
+  }
+
+  // A connection may wait `idle_timeout` for a request to begin, but once its first bytes are
+  // in, the whole header must follow within `header_timeout`: a client dribbling its header a
+  // byte at a time (slowloris) loses the connection then, not after the idle timeout.
+  void AwaitRequest() {
+    ArmDeadline(options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->OnReadError(ec);
+                              self->buffer_.commit(n);
+                              self->ReadRestOfHeader();
+                            });
+  }
+
+  // Every read and write runs under a deadline: when it passes, the socket is closed, which
+  // ends the pending operation with an error and the session with it. (An explicit timer per
+  // connection, because one absolute deadline must cover the many small reads of a header.)
+  void ArmDeadline(std::chrono::seconds timeout) {
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or cancelled
+      if (auto self = weak.lock()) {
+        beast::error_code ignored;
+        self->stream_.socket().close(ignored);
+      }
+    });
+  }
+
+  void ReadRestOfHeader() {
+    ArmDeadline(options().header_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -102,11 +134,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     const auto length = parser_->content_length();
     if (length && *length > options().body_limit) return RejectBody();
-    stream_.expires_after(options().request_timeout);
+    ArmDeadline(options().request_timeout);
     const auto& header = parser_->get();
     if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
-                                                                      header.version());
+                                                                       header.version());
       bhttp::async_write(stream_, *cont,
                          [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
                            if (wec) return self->Close();
@@ -131,9 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
     SendEarlyError({400, "bad_request", "malformed HTTP request: " + ec.message()});
   }
 
-  void RejectBody() {
-    SendEarlyError({413, "payload_too_large", "the body is larger than 1 MiB"});
-  }
+  void RejectBody() { SendEarlyError({413, "payload_too_large", "the body is larger than 1 MiB"}); }
 
   // A request that could not be read still goes through the pipeline, so that it is logged,
   // counted and carries a trace id; the dispatcher answers with the error. Then we close.
@@ -164,6 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec) return OnReadError(ec);
+    deadline_.cancel();  // the handler may take its time (a slow LLM); Write re-arms
     auto& message = parser_->get();
     Request request;
     request.method = std::string(message.method_string());
@@ -191,7 +222,7 @@ class Session : public std::enable_shared_from_this<Session> {
     message->keep_alive(keep_alive_ && !server_.stopping);
     message->prepare_payload();
     if (head_) message->body().clear();
-    stream_.expires_after(options().request_timeout);
+    ArmDeadline(options().request_timeout);
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
                          if (ec) return self->Close();
@@ -206,14 +237,16 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
-    stream_.expires_after(std::chrono::seconds(2));
+    ArmDeadline(std::chrono::seconds(2));
     Drain();
   }
 
   void Drain() {
     stream_.async_read_some(net::buffer(discard_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) return self->Close();
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              // A client still pushing a huge body gets cut off, not read.
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->Close();
                               self->Drain();
                             });
   }
@@ -225,10 +258,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer deadline_{stream_.get_executor()};
   Server::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  static constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;
   std::array<char, 16 * 1024> discard_{};
+  std::size_t drained_ = 0;
   std::string remote_ip_;
   bool keep_alive_ = true;
   bool head_ = false;
@@ -256,9 +292,9 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
     // Out of descriptors or memory: wait instead of spinning on accept.
     const bool exhausted = ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
-                           ec == net::error::no_memory ||
-                           ec.value() == ENFILE;
-    logger.Log(LogLevel::kWarn, "accept failed", {{"error.message", std::string_view(ec.message())}});
+                           ec == net::error::no_memory || ec.value() == ENFILE;
+    logger.Log(LogLevel::kWarn, "accept failed",
+               {{"error.message", std::string_view(ec.message())}});
     accept_backoff.expires_after(std::chrono::milliseconds(exhausted ? 100 : 10));
     accept_backoff.async_wait([this](beast::error_code wait_ec) {
       if (!wait_ec && !stopping) Accept();
@@ -312,8 +348,8 @@ Result<std::uint16_t> Server::Listen() {
   Impl& s = *impl_;
   beast::error_code ec;
   tcp::resolver resolver(s.ioc);
-  const auto results = resolver.resolve(s.options.host, std::to_string(s.options.port),
-                                        tcp::resolver::passive, ec);
+  const auto results =
+      resolver.resolve(s.options.host, std::to_string(s.options.port), tcp::resolver::passive, ec);
   if (ec || results.empty()) {
     return Unavailable("cannot resolve listen address " + s.options.host + ": " + ec.message());
   }
@@ -323,8 +359,8 @@ Result<std::uint16_t> Server::Listen() {
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Unavailable("cannot listen on " + s.options.host + ":" +
-                       std::to_string(s.options.port) + ": " + ec.message());
+    return Unavailable("cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) +
+                       ": " + ec.message());
   }
   return s.acceptor.local_endpoint().port();
 }

@@ -23,7 +23,8 @@ struct ServerOptions {
   std::size_t body_limit = 1024 * 1024;
   std::uint32_t header_limit = 16 * 1024;
   std::chrono::seconds idle_timeout{60};     // waiting for the next request on a connection
-  std::chrono::seconds request_timeout{30};  // reading one request once it started
+  std::chrono::seconds header_timeout{10};   // the rest of the header once a request began
+  std::chrono::seconds request_timeout{30};  // reading the body; writing the response
   std::chrono::seconds shutdown_grace{10};
 };
 

@@ -27,6 +27,7 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
 std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
   auto* result = static_cast<HttpCallResult*>(user);
   const std::string line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) result->headers.clear();  // a new response (after a 100)
   const std::size_t colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
@@ -61,7 +62,8 @@ HttpCallResult Perform(const HttpCall& call) {
   Sink sink{&result, call.max_response_bytes};
   curl_easy_setopt(curl, CURLOPT_URL, call.url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, call.method.c_str());
-  if (call.method != "GET") {
+  if (call.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (call.method != "GET" && call.method != "HEAD") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, call.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
   }

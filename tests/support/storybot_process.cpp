@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -97,12 +96,13 @@ bool StorybotProcess::Start() {
   argv.insert(argv.end(), args_.begin(), args_.end());
   stdout_.clear();
   pid_ = Spawn(argv, ChildEnvironment(env_), stdout_fd_);
-  const std::regex listening("storybot listening on (http://[0-9.]+:[0-9]+)");
+  constexpr std::string_view kListening = "storybot listening on ";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::smatch match;
-    if (std::regex_search(stdout_, match, listening)) {
-      base_url_ = match[1];
+    const std::size_t at = stdout_.find(kListening);
+    const std::size_t end = at == std::string::npos ? at : stdout_.find('\n', at);
+    if (end != std::string::npos) {
+      base_url_ = stdout_.substr(at + kListening.size(), end - at - kListening.size());
       // Keep draining output in the background so the child never blocks on a full pipe.
       std::thread([fd = dup(stdout_fd_)] {
         char buf[4096];

@@ -117,6 +117,7 @@ soak: deps-bench build
 
 test: deps-test build web
 	@$(MAKE) --no-print-directory ctest
+	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e

@@ -103,7 +103,10 @@ void FakeHttpServer::RunTimers() {
     auto next = std::min_element(delayed_.begin(), delayed_.end(),
                                  [](const Delayed& a, const Delayed& b) { return a.due < b.due; });
     if (next->due > std::chrono::steady_clock::now()) {
-      timers_changed_.wait_until(lock, next->due);
+      // A copy: wait_until reads the time while the lock is released, and a ReplyAfter in
+      // between may reallocate delayed_ (AddressSanitizer caught the dangling reference).
+      const auto due_at = next->due;
+      timers_changed_.wait_until(lock, due_at);
       continue;
     }
     Delayed due = std::move(*next);

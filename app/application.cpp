@@ -145,7 +145,10 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
                         {{"database", [database] { return database->Healthy(); }},
                          {"workers", [jobs] { return jobs->running(); }}});
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
-  http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool});
+  std::vector<std::string> channel_names;
+  for (const auto& channel : p->channels) channel_names.emplace_back(channel->name());
+  http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool,
+                                   std::move(channel_names)});
   http::AddAdminPanelRoutes(p->router, config.admin_web_dir);
 
   p->pipeline = std::make_unique<http::Pipeline>(

@@ -130,7 +130,10 @@ void Stats(const ExchangePtr& ex, StoryApiDeps& deps) {
       by_channel[channel] = count;
       messages += count;
     }
+    boost::json::array channels;
+    for (const std::string& name : deps.channels) channels.emplace_back(name);
     boost::json::object body{
+        {"channels", std::move(channels)},
         {"prompts", static_cast<std::int64_t>(prompts.value()->prompts.size())},
         {"prompts_enabled", enabled},
         {"conversations", stats.value().conversations},

@@ -1,6 +1,9 @@
 #pragma once
 // Admin endpoints over stories and chats: POST /api/stories/preview, GET /api/conversations,
 // GET /api/stats (contract section 3).
+#include <string>
+#include <vector>
+
 #include "core/jobs/chat_store.h"
 #include "core/prompt_service.h"
 #include "core/story/story.h"
@@ -15,7 +18,8 @@ struct StoryApiDeps {
   ChatStore& chats;
   StoryBackend& writer;  // the StoryWriter: LLM with offline fallback
   EngineOptions engine;
-  WorkPool& pool;  // for database reads
+  WorkPool& pool;                     // for database reads
+  std::vector<std::string> channels;  // the channels that are on, for /api/stats
 };
 
 void AddStoryRoutes(Router& router, StoryApiDeps deps);

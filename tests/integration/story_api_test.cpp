@@ -60,6 +60,9 @@ TEST_F(StoryApiTest, ConversationsAndStatsStartEmpty) {
   EXPECT_EQ(body.at("jobs").at("pending").as_int64(), 0);
   EXPECT_EQ(body.at("jobs").at("failed").as_int64(), 0);
   EXPECT_TRUE(body.at("messages_by_channel").is_object());
+  // Only the webhook channel is on without Telegram and Slack settings.
+  ASSERT_EQ(body.at("channels").as_array().size(), 1u);
+  EXPECT_EQ(body.at("channels").as_array()[0].as_string(), "webhook");
 }
 
 TEST_F(StoryApiTest, ReadinessIncludesTheWorkers) {

@@ -66,7 +66,7 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   ASSERT_TRUE(writer.ok());
   SqliteChatStore chats(*db.value(), *writer.value());
   OfflineStoryteller offline;
-  AddStoryRoutes(router, {prompts, chats, offline, {}, pool});
+  AddStoryRoutes(router, {prompts, chats, offline, {}, pool, {}});
   SqliteIntegrationStore integration_store(*db.value(), *writer.value());
   webhook::IntegrationRegistry integrations(integration_store);
   AddIntegrationRoutes(router, integrations, pool);

@@ -101,10 +101,11 @@ class SlackTest : public StorybotTest {
            R"("}})";
   }
 
-  FakeHttpServer fake_;
   std::atomic<int> rate_limited_{0};
   std::mutex mutex_;
   std::vector<std::chrono::steady_clock::time_point> post_times_;
+  // Last, so it is destroyed (and its handlers, which use the members above, stopped) first.
+  FakeHttpServer fake_;
 };
 
 TEST_F(SlackTest, AnswersUrlVerification) {

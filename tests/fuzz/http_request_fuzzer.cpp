@@ -8,8 +8,8 @@
 // status in 100..599, an X-Trace-Id, and a JSON body that parses when it says application/json.
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -30,10 +30,12 @@
 #include "http/prompts_api.h"
 #include "http/router.h"
 #include "http/system_api.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace storybot;
+using fuzz::Check;
 
 constexpr std::string_view kToken = "fuzz-admin-token";
 // Keeps the prompt table (and so GET /api/prompts) small however many POSTs the fuzzer finds.
@@ -115,13 +117,6 @@ http::Request ParseRequest(std::string_view in) {
   return request;
 }
 
-void Check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "http_request_fuzzer: oracle failed: %s\n", what);
-    std::abort();
-  }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -131,8 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto replied = std::make_shared<std::promise<http::Response>>();
   std::future<http::Response> response = replied->get_future();
   auto calls = std::make_shared<std::atomic<int>>(0);
-  auto exchange = std::make_shared<http::Exchange>(
-      ParseRequest(input), [replied, calls](http::Response r) {
+  auto exchange =
+      std::make_shared<http::Exchange>(ParseRequest(input), [replied, calls](http::Response r) {
         if (calls->fetch_add(1) == 0) replied->set_value(std::move(r));
       });
   stack.pipeline->Handle(exchange);

@@ -10,15 +10,11 @@
 
 #include "adapters/telegram/update.h"
 #include "core/utf8.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-void Check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "telegram_update_fuzzer: oracle failed: %s\n", what);
-    std::abort();
-  }
-}
+using storybot::fuzz::Check;
 
 }  // namespace
 

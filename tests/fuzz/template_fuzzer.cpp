@@ -13,17 +13,12 @@
 #include "core/template.h"
 #include "core/text_split.h"
 #include "core/utf8.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace storybot;
-
-void Check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "template_fuzzer: oracle failed: %s\n", what);
-    std::abort();
-  }
-}
+using fuzz::Check;
 
 std::size_t Units(std::string_view piece, LengthUnit unit) {
   std::size_t units = 0;

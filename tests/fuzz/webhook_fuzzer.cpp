@@ -15,26 +15,15 @@
 #include "adapters/webhook/inbound.h"
 #include "adapters/webhook/signature.h"
 #include "core/utf8.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 using namespace storybot;
+using fuzz::Check;
+using fuzz::TakeLine;
 
 constexpr std::int64_t kNow = 1700000000;
-
-void Check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "webhook_fuzzer: oracle failed: %s\n", what);
-    std::abort();
-  }
-}
-
-std::string_view TakeLine(std::string_view& in) {
-  const std::size_t nl = in.find('\n');
-  const std::string_view line = in.substr(0, nl);
-  in.remove_prefix(nl == std::string_view::npos ? in.size() : nl + 1);
-  return line;
-}
 
 }  // namespace
 

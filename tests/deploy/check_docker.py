@@ -114,12 +114,14 @@ def check_dockerfile(stages):
                     problems.append(f"COPY {src}: an empty folder (git keeps none: a clean clone lacks it)")
                 elif ignored(src, patterns):
                     problems.append(f"COPY {src}: excluded by Dockerfile.dockerignore")
-    # every CMake subdirectory (but tests) and configured file reaches the build stage
+    # every CMake subdirectory (but the opt-in test builds under tests/) and configured file
+    # reaches the build stage
     cml = os.path.join(REPO, "CMakeLists.txt")
     if os.path.exists(cml):
         with open(cml, encoding="utf-8") as f:
             cm = f.read()
-        needed = set(re.findall(r"add_subdirectory\(\s*([\w./-]+)", cm)) - {"tests", "bench"}
+        needed = {d for d in re.findall(r"add_subdirectory\(\s*([\w./-]+)", cm)
+                  if d.split("/")[0] not in ("tests", "bench")}
         needed |= {p.split("/")[0] for p in re.findall(r"configure_file\(\s*([\w./-]+)", cm)}
         if re.search(r"(^|[\s(/}])cmake/", cm):   # include(cmake/x.cmake), CMAKE_MODULE_PATH .../cmake/
             needed.add("cmake")

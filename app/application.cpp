@@ -96,7 +96,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
   auto writer = GroupCommitWriter::Open(db_path);
   if (!writer.ok()) return writer.error();
   p->writer = std::move(writer).value();
-  p->prompt_store = std::make_unique<SqlitePromptStore>(*p->database);
+  p->prompt_store = std::make_unique<SqlitePromptStore>(*p->database, p->writer.get());
   p->prompts = std::make_unique<PromptService>(*p->prompt_store);
   p->chats = std::make_unique<SqliteChatStore>(*p->database, *p->writer);
   p->pool = std::make_unique<WorkPool>(2);

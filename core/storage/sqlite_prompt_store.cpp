@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <future>
+#include <memory>
 #include <optional>
 
 #include "core/clock.h"
@@ -50,6 +52,26 @@ Error PromptNotFound(std::int64_t id) {
 
 }  // namespace
 
+Status SqlitePromptStore::Write(const std::function<Status(SQLite::Database&)>& write) {
+  if (writer_ == nullptr) {
+    return db_.WithConnection([&](SQLite::Database& db) -> Status {
+      // IMMEDIATE: these writes read first. Deferred, the upgrade to a writer fails at once with
+      // SQLITE_BUSY (no busy wait) when another connection committed in between.
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      Status status = write(db);
+      if (status.ok()) tx.commit();
+      return status;
+    });
+  }
+  auto outcome = std::make_shared<Status>();
+  auto committed = std::make_shared<std::promise<Status>>();
+  writer_->Submit([&write, outcome](SQLite::Database& db) { *outcome = write(db); },
+                  [outcome, committed](Status status) {
+                    committed->set_value(status.ok() ? *outcome : status);
+                  });
+  return committed->get_future().get();  // `write` lives until here: the reference is safe
+}
+
 Result<std::vector<Prompt>> SqlitePromptStore::List() {
   std::vector<Prompt> prompts;
   Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
@@ -74,9 +96,8 @@ Result<Prompt> SqlitePromptStore::Get(std::int64_t id) {
 
 Result<Prompt> SqlitePromptStore::Create(const NewPrompt& prompt) {
   Prompt created;
-  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+  Status s = Write([&](SQLite::Database& db) -> Status {
     const std::string now = NowRfc3339();
-    SQLite::Transaction tx(db);
     SQLite::Statement insert(db,
                              "INSERT INTO prompts (title, content, enabled, version, created_at, "
                              "updated_at) VALUES (?, ?, ?, 1, ?, ?)");
@@ -89,7 +110,6 @@ Result<Prompt> SqlitePromptStore::Create(const NewPrompt& prompt) {
     created =
         Prompt{db.getLastInsertRowid(), prompt.title, prompt.content, prompt.enabled, 1, now, now};
     RecordVersion(db, created);
-    tx.commit();
     return {};
   });
   if (!s.ok()) return s.error();
@@ -98,11 +118,7 @@ Result<Prompt> SqlitePromptStore::Create(const NewPrompt& prompt) {
 
 Result<Prompt> SqlitePromptStore::Update(std::int64_t id, const PromptChange& change) {
   std::optional<Prompt> updated;
-  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
-    // IMMEDIATE: this transaction reads, then writes. Deferred, its upgrade to a writer fails
-    // at once with SQLITE_BUSY (no busy wait) when the inbox's writer connection committed in
-    // between — admin edits got 503s under chat traffic (found by make soak).
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  Status s = Write([&](SQLite::Database& db) -> Status {
     updated = FindPrompt(db, id);
     if (!updated) return {};
     if (change.title) updated->title = *change.title;
@@ -121,7 +137,6 @@ Result<Prompt> SqlitePromptStore::Update(std::int64_t id, const PromptChange& ch
     write.bind(6, id);
     write.exec();
     RecordVersion(db, *updated);
-    tx.commit();
     return {};
   });
   if (!s.ok()) return s.error();
@@ -131,7 +146,7 @@ Result<Prompt> SqlitePromptStore::Update(std::int64_t id, const PromptChange& ch
 
 Status SqlitePromptStore::Delete(std::int64_t id) {
   int changed = 0;
-  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+  Status s = Write([&](SQLite::Database& db) -> Status {
     SQLite::Statement remove(db, "DELETE FROM prompts WHERE id = ?");
     remove.bind(1, id);
     changed = remove.exec();

@@ -48,7 +48,9 @@ function request()
   local slot = n % 100
   if slot == 0 then
     local update_id = (tid or 0) * 1e9 + n
-    local chat = 1000 + (update_id % 500)
+    -- The n-th delivery of this thread goes to the n-th of 500 chats: Telegram allows one
+    -- message per second per chat, so deliveries cycling over a few chats would pile up.
+    local chat = 1000 + ((tid or 0) * 97 + math.floor(n / 100)) % 500
     local body = string.format('{"update_id":%d,"message":{"message_id":%d,"date":1700000000,' ..
       '"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"Soak"},' ..
       '"text":"/help"}}', update_id, n, chat, chat)

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+
+#include "http/request_head.h"
 
 namespace storybot::http {
 namespace {
@@ -132,10 +135,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, std::size_t) {
     idle_ = false;
     if (ec) return OnReadError(ec);
+    const auto& header = parser_->get();
+    version_ = std::min(header.version(), 11u);  // we answer 1.x requests as HTTP/1.1 at most
+    fields_.clear();
+    for (const auto& field : header) {
+      fields_.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    // Framing, target and Host are checked before a byte of the body is read: a request whose
+    // body cannot be delimited must not have that body parsed as the next request.
+    RequestHeadVerdict verdict =
+        CheckRequestHead({header.version(), header.method_string(), header.target(), fields_});
+    if (verdict.error) return SendEarlyError(std::move(*verdict.error));
+    target_ = std::move(verdict.target);
+    host_ = std::move(verdict.host);
     const auto length = parser_->content_length();
     if (length && *length > options().body_limit) return RejectBody();
     ArmDeadline(options().request_timeout);
-    const auto& header = parser_->get();
     if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
                                                                        header.version());
@@ -155,12 +170,39 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::bad_version) return OnUnsupportedVersion();
     if (ec == bhttp::error::body_limit) return RejectBody();
     if (ec == bhttp::error::header_limit) {
       return SendEarlyError({431, "headers_too_large", "the request headers are too large"});
     }
     if (IsDisconnect(ec)) return Close();
     SendEarlyError({400, "bad_request", "malformed HTTP request: " + ec.message()});
+  }
+
+  // Beast parses only HTTP/1.0 and 1.1. A later 1.x minor is served as 1.1 (RFC 9110 §2.5): the
+  // unparsed request line still sits in the buffer, so its minor digit is rewritten and the head
+  // parsed again. Another major version gets 505; a malformed one 400.
+  void OnUnsupportedVersion() {
+    auto* data = static_cast<char*>(buffer_.data().data());
+    const std::string_view pending(data, buffer_.size());
+    const std::size_t eol = pending.find("\r\n");
+    const std::size_t v = eol == std::string_view::npos || eol < 8 ? 0 : eol - 8;
+    const std::string_view version = pending.substr(v, 8);
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    // (A line already ending in HTTP/1.0 or 1.1 failed for another reason: "GET /a b HTTP/1.1".)
+    if (v == 0 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) || version[6] != '.' ||
+        !digit(version[7]) || (version[5] == '1' && version[7] < '2')) {
+      return SendEarlyError({400, "bad_request", "malformed HTTP version in the request line"});
+    }
+    if (version[5] != '1') {
+      return SendEarlyError(
+          {505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1 are served"});
+    }
+    data[v + 7] = '1';
+    parser_.emplace();
+    parser_->header_limit(options().header_limit);
+    parser_->body_limit(options().body_limit);
+    ReadRestOfHeader();
   }
 
   void RejectBody() { SendEarlyError({413, "payload_too_large", "the body is larger than 1 MiB"}); }
@@ -198,20 +240,29 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& message = parser_->get();
     Request request;
     request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    request.target = std::move(target_);
     const std::size_t question = request.target.find('?');
     request.path = request.target.substr(0, question);
     if (question != std::string::npos) request.query = request.target.substr(question + 1);
-    request.headers.reserve(16);
-    for (const auto& field : message) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
+    // The header's fields only: fields of a chunked trailer are not merged into them.
+    request.headers = std::move(fields_);
+    SetHost(request.headers, host_);
     request.body = std::move(message.body());
     request.remote_ip = remote_ip_;
     keep_alive_ = message.keep_alive();
     head_ = message.method() == bhttp::verb::head;
-    version_ = message.version();
     server_.handle(MakeExchange(std::move(request)));
+  }
+
+  // The one Host the handlers see: an absolute-form target's authority replaces the field.
+  static void SetHost(Headers& headers, const std::string& host) {
+    for (auto& [name, value] : headers) {
+      if (beast::iequals(name, "Host")) {
+        value = host;
+        return;
+      }
+    }
+    if (!host.empty()) headers.emplace_back("Host", host);
   }
 
   void Write(Response response) {
@@ -266,6 +317,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 16 * 1024> discard_{};
   std::size_t drained_ = 0;
   std::string remote_ip_;
+  Headers fields_;      // the current request's header fields, in order
+  std::string target_;  // its origin-form target
+  std::string host_;    // its authority
   bool keep_alive_ = true;
   bool head_ = false;
   bool idle_ = true;

@@ -4,6 +4,9 @@
 // Input framing (text, so seeds are readable): line 1 is the method, line 2 the target, then
 // header lines "Name: value" up to an empty line, then the body. "\n" or "\r\n" both end a line.
 //
+// The head rules (http/request_head.h) run on the same input: an accepted head has an
+// origin-form target (or "*"), and an absolute-form target never leaks its scheme into it.
+//
 // Oracles besides the sanitizers: every request is answered exactly once within a bound, with a
 // status in 100..599, an X-Trace-Id, and a JSON body that parses when it says application/json.
 #include <unistd.h>
@@ -28,6 +31,7 @@
 #include "core/work_pool.h"
 #include "http/middleware.h"
 #include "http/prompts_api.h"
+#include "http/request_head.h"
 #include "http/router.h"
 #include "http/system_api.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -123,13 +127,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Stack& stack = Stack::Instance();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
 
+  const http::Request parsed = ParseRequest(input);
+  for (unsigned version : {10u, 11u}) {
+    const http::RequestHeadVerdict head =
+        http::CheckRequestHead({version, parsed.method, parsed.target, parsed.headers});
+    if (head.error) {
+      Check(head.error->status == 400 || head.error->status == 501, "unexpected head status");
+    } else {
+      Check(head.target == "*" || (!head.target.empty() && head.target.front() == '/'),
+            "an accepted target that is not origin-form");
+    }
+  }
+
   auto replied = std::make_shared<std::promise<http::Response>>();
   std::future<http::Response> response = replied->get_future();
   auto calls = std::make_shared<std::atomic<int>>(0);
-  auto exchange =
-      std::make_shared<http::Exchange>(ParseRequest(input), [replied, calls](http::Response r) {
-        if (calls->fetch_add(1) == 0) replied->set_value(std::move(r));
-      });
+  auto exchange = std::make_shared<http::Exchange>(parsed, [replied, calls](http::Response r) {
+    if (calls->fetch_add(1) == 0) replied->set_value(std::move(r));
+  });
   stack.pipeline->Handle(exchange);
 
   // Handlers that write post to the pool; 10 s is far beyond any honest SQLite write.

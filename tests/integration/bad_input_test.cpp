@@ -2,9 +2,6 @@
 // do not cover yet: slow and huge requests, invalid UTF-8 in chat text and JSON, huge numbers,
 // SQL and HTML in prompts, and wrong methods on every route. Each case: the right status, the
 // server still serves, memory stays bounded, nothing is stored.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +12,7 @@
 
 #include "tests/integration/fixture.h"
 #include "tests/support/fake_telegram_api.h"
+#include "tests/support/raw_connection.h"
 
 namespace storybot::test {
 namespace {
@@ -22,39 +20,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr const char* kSecret = "bad-input-secret";
 
-// A raw TCP connection for what libcurl would not send (dribbled headers, endless bodies).
-class Socket {
+// 20 s: the slow cases wait for the server's own deadlines.
+class Socket : public RawConnection {
  public:
-  explicit Socket(const std::string& base_url) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port =
-        htons(static_cast<std::uint16_t>(std::stoi(base_url.substr(base_url.rfind(':') + 1))));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{20, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~Socket() { close(fd_); }
-  bool connected() const { return connected_; }
-  bool Send(std::string_view data) {
-    return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
-  }
-  // Everything until the peer closes (or the 20 s receive timeout).
-  std::string ReadAll() {
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = recv(fd_, buf, sizeof buf, 0)) > 0;) {
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
+  explicit Socket(const std::string& base_url) : RawConnection(base_url, 20) {}
 };
 
 // VmRSS of `pid` in MiB, from /proc/<pid>/status; -1 when unreadable.

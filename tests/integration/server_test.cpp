@@ -1,9 +1,5 @@
 // HTTP server behaviour over real sockets: routing errors, limits, keep-alive, graceful shutdown,
 // CORS, the admin panel's static files.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -11,53 +7,10 @@
 #include <thread>
 
 #include "tests/integration/fixture.h"
+#include "tests/support/raw_connection.h"
 
 namespace storybot::test {
 namespace {
-
-// A raw TCP connection, for what an HTTP library would hide (slow senders, pipelining).
-class RawConnection {
- public:
-  explicit RawConnection(const std::string& base_url) {
-    const std::size_t colon = base_url.rfind(':');
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(base_url.substr(colon + 1))));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawConnection() { close(fd_); }
-  bool connected() const { return connected_; }
-  bool Send(const std::string& data) {
-    return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
-  }
-  // Reads until the peer closes or the timeout; returns everything read.
-  std::string ReadAll() {
-    std::string out;
-    char buf[4096];
-    for (ssize_t n; (n = recv(fd_, buf, sizeof buf, 0)) > 0;)
-      out.append(buf, static_cast<std::size_t>(n));
-    return out;
-  }
-  // Reads until `needle` appears (or close/timeout).
-  std::string ReadUntil(const std::string& needle) {
-    std::string out;
-    char buf[4096];
-    while (out.find(needle) == std::string::npos) {
-      const ssize_t n = recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
 
 using ServerTest = StorybotTest;
 

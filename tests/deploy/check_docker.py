@@ -24,7 +24,8 @@ from urllib.parse import urlparse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import DEPLOY, REPO, failed, missing, passed  # noqa: E402
+from report import DEPLOY, REPO, failed, passed  # noqa: E402
+from report import missing as missing_tool  # noqa: E402
 
 DOCKER = os.path.join(DEPLOY, "docker")
 BASE_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1"}   # in debian:12 itself
@@ -170,7 +171,7 @@ def main():
     try:
         import yaml
     except ImportError:
-        missing("docker-compose", "python3 module yaml", "python3-yaml")
+        missing_tool("docker-compose", "python3 module yaml", "python3-yaml")
         return
     compose_path = os.path.join(DOCKER, "compose.yaml")
     try:
@@ -336,7 +337,7 @@ def main():
         return
     for tool, package in (("readelf", "binutils"), ("ldd", "libc-bin"), ("dpkg", "dpkg")):
         if not shutil.which(tool):
-            missing(name, tool, package)
+            missing_tool(name, tool, package)
             return
     needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]",
                         subprocess.run(["readelf", "-d", binary], capture_output=True, text=True).stdout)

@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_BUILD := cmake g++ make pkg-config ccache git ca-certificates curl \
   libboost1.81-dev libboost-json1.81-dev libsqlitecpp-dev libsqlite3-dev prometheus-cpp-dev \
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev libgtest-dev
-APT_TEST := prometheus nginx-light openssl python3 python3-yaml chromium fonts-wqy-microhei sqlite3 \
+APT_TEST := prometheus nginx-light openssl curl binutils python3 python3-yaml chromium fonts-wqy-microhei sqlite3 \
   shellcheck rsync systemd clang lld libclang-rt-14-dev
 APT_BENCH := wrk nginx-light python3-flask python3-flask-cors python3-flask-sqlalchemy \
   python3-prometheus-client gunicorn

@@ -9,12 +9,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-if have shellcheck; then
+if need deploy-shellcheck shellcheck shellcheck; then
   if shellcheck "$DEPLOY/deploy.sh" >/tmp/deploy-sc.$$ 2>&1; then pass deploy-shellcheck "shellcheck clean"
   else fail deploy-shellcheck "$(head -c 300 /tmp/deploy-sc.$$ | tr '\n' ' ')"; fi
   rm -f /tmp/deploy-sc.$$
-else
-  skip deploy-shellcheck "shellcheck not installed (apt-get install shellcheck)"
 fi
 
 T=$(mktemp -d)
@@ -40,7 +38,7 @@ if [ -z "$bad" ]; then pass deploy-args "missing --host/--key, unknown options, 
 else fail deploy-args "$bad"; fi
 
 for tool in rsync curl; do
-  if ! have "$tool"; then fail deploy-rollback "$tool not installed (apt-get install rsync curl)"; exit 0; fi
+  need deploy-rollback "$tool" "$tool" || exit 0
 done
 if [ ! -x "$STORYBOT_BIN" ]; then
   fail deploy-rollback "storybot binary not found at $STORYBOT_BIN (build it, or set STORYBOT_BIN)"; exit 0

@@ -24,7 +24,8 @@ from urllib.parse import urlparse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import DEPLOY, REPO, failed, passed, skipped  # noqa: E402
+from report import DEPLOY, REPO, failed, passed  # noqa: E402
+from report import missing as missing_tool  # noqa: E402
 
 DOCKER = os.path.join(DEPLOY, "docker")
 BASE_PACKAGES = {"libc6", "libstdc++6", "libgcc-s1"}   # in debian:12 itself
@@ -170,7 +171,7 @@ def main():
     try:
         import yaml
     except ImportError:
-        skipped("docker-compose", "python3-yaml not installed (apt-get install python3-yaml)")
+        missing_tool("docker-compose", "python3 module yaml", "python3-yaml")
         return
     compose_path = os.path.join(DOCKER, "compose.yaml")
     try:
@@ -334,9 +335,10 @@ def main():
     if not os.path.isfile(binary):
         failed(name, f"storybot binary not found at {binary} (build it, or set STORYBOT_BIN)")
         return
-    if not (shutil.which("readelf") and shutil.which("ldd") and shutil.which("dpkg")):
-        skipped(name, "readelf/ldd/dpkg not available")
-        return
+    for tool, package in (("readelf", "binutils"), ("ldd", "libc-bin"), ("dpkg", "dpkg")):
+        if not shutil.which(tool):
+            missing_tool(name, tool, package)
+            return
     needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]",
                         subprocess.run(["readelf", "-d", binary], capture_output=True, text=True).stdout)
     if not needed:

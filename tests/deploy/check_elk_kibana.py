@@ -21,7 +21,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import DEPLOY, failed, passed, skipped  # noqa: E402
+from report import DEPLOY, failed, missing, passed  # noqa: E402
 import check_elk_mapping as mapping  # noqa: E402
 
 ELK = os.path.join(DEPLOY, "elk")
@@ -119,7 +119,7 @@ def check_filebeat():
     try:
         import yaml
     except ImportError:
-        skipped(name, "python3-yaml not installed (apt-get install python3-yaml)")
+        missing(name, "python3 module yaml", "python3-yaml")
         return
     path = os.path.join(ELK, "filebeat.yml")
     try:

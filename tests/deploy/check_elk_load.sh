@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-if ! have curl; then skip elk-load "curl not installed"; exit 0; fi
+need elk-load curl curl || exit 0
 T=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -81,10 +81,8 @@ fi
 if [ -z "$bad" ]; then pass elk-load-failures "refused template, unsuccessful import, unreachable ES: each exits non-zero"
 else fail elk-load-failures "$bad"; fi
 
-if have shellcheck; then
+if need elk-load-shellcheck shellcheck shellcheck; then
   if shellcheck "$DEPLOY/elk/load.sh" >"$T/sc" 2>&1; then pass elk-load-shellcheck "shellcheck clean"
   else fail elk-load-shellcheck "$(head -c 300 "$T/sc" | tr '\n' ' ')"; fi
-else
-  skip elk-load-shellcheck "shellcheck not installed (apt-get install shellcheck)"
 fi
 exit 0

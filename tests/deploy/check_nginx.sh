@@ -6,8 +6,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-for tool in nginx openssl curl; do
-  if ! have "$tool"; then skip nginx "$tool not installed (apt-get install nginx-light openssl curl)"; exit 0; fi
+for tool in nginx:nginx-light openssl:openssl curl:curl; do
+  need nginx "${tool%%:*}" "${tool#*:}" || exit 0
 done
 
 T=$(mktemp -d)

@@ -4,9 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-if ! have promtool; then
-  skip prometheus "promtool not installed (apt-get install prometheus)"; exit 0
-fi
+need prometheus promtool prometheus || exit 0
 P=$DEPLOY/prometheus
 T=$(mktemp -d)
 trap 'stop_storybot; rm -rf "$T"' EXIT

@@ -35,9 +35,7 @@ if [ -z "$missing" ]; then pass systemd-settings "user, EnvironmentFile, hardeni
 else fail systemd-settings "missing:$missing"; fi
 
 # --- systemd-analyze verify ----------------------------------------------------------------------------------
-if ! have systemd-analyze; then
-  skip systemd-verify "systemd-analyze not available here (apt-get install systemd)"
-else
+if need systemd-verify systemd-analyze systemd; then
   R=$T/root
   mkdir -p "$R/opt/storybot/current/bin" "$R/etc/storybot" "$R/etc/systemd/system" "$R/usr/lib/systemd" \
            "$R/var/lib/storybot" "$R/var/log/storybot"

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Helpers shared by the tests/deploy/check_*.sh scripts. Sourced, not run.
 #
-# A check script reports each of its results with pass/fail/skip NAME DETAIL. run.sh gives the scripts
-# fd 3 for result lines and a log file for everything else; run alone, results go to stdout.
+# A check script reports each of its results with pass/fail/skip NAME DETAIL (a missing tool is a fail: need).
+# run.sh gives the scripts fd 3 for result lines and a log file for everything else; run alone, results go to
+# stdout.
 
 REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 DEPLOY=$REPO/deploy
@@ -28,6 +29,15 @@ fail() { _report FAIL "$@"; }
 skip() { _report SKIP "$@"; }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# need NAME TOOL PACKAGE: true when TOOL is on PATH, else FAILs check NAME naming the tool and its Debian
+# package. `make test` installs every package these checks use (Makefile APT_TEST), so a missing tool means a
+# broken setup and must not pass as a SKIP.
+need() {
+  have "$2" && return 0
+  fail "$1" "$2 not installed: apt-get install $3 (Makefile APT_TEST lists it; make test installs it)"
+  return 1
+}
 
 # free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
 free_port() {

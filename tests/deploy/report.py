@@ -28,6 +28,11 @@ def skipped(name, detail=""):
     _report("SKIP", name, detail)
 
 
+def missing(name, tool, package):
+    """A tool the check needs is not installed: a FAIL, since `make test` installs it (Makefile APT_TEST)."""
+    failed(name, f"{tool} not installed: apt-get install {package} (Makefile APT_TEST lists it; make test installs it)")
+
+
 REPO = os.environ.get("REPO") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEPLOY = os.path.join(REPO, "deploy")
 sys.dont_write_bytecode = True

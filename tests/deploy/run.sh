@@ -6,7 +6,8 @@
 #   STORYBOT_BIN=/path/to/storybot tests/deploy/run.sh
 #   STORYBOT_LOG_SAMPLE=/var/log/storybot/storybot.ndjson tests/deploy/run.sh   # also check a real log
 #   tests/deploy/run.sh nginx prometheus      # only the named check scripts (check_<name>.*)
-# Needs (Debian): nginx-light openssl curl prometheus python3-yaml shellcheck systemd binutils rsync
+# Needs (Debian): nginx-light openssl curl prometheus python3-yaml shellcheck systemd binutils rsync, all in the
+# Makefile's APT_TEST: a missing tool FAILs its check (lib.sh need, report.py missing), it is never a SKIP.
 # Everything runs on 127.0.0.1 with free ports and temp directories; processes started are stopped on exit.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

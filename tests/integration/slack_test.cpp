@@ -276,5 +276,120 @@ TEST_F(SlackTest, RateLimitIsRetriedAfterRetryAfter) {
   EXPECT_GE(post_times_[1] - post_times_[0], std::chrono::milliseconds(900));
 }
 
+// Slack wants every request acknowledged within 3 seconds, and an LLM may take longer than that:
+// with an LLM that answers after 3 s, the 200 must come back before the LLM could have answered
+// (the story is written after the acknowledgement, not before it).
+class SlackSlowLlmTest : public StorybotTest {
+ protected:
+  static constexpr auto kLlmDelay = std::chrono::seconds(3);
+  static constexpr const char* kStory = "Once upon a time, a slow LLM wrote this story.";
+
+  void SetUp() override {
+    llm_.On("POST", "/v1/chat/completions", [this](const http::ExchangePtr& ex) {
+      {
+        std::lock_guard lock(mutex_);
+        llm_calls_.push_back(std::chrono::steady_clock::now());
+      }
+      llm_.ReplyAfter(
+          ex, kLlmDelay,
+          http::JsonResponse(
+              200, boost::json::serialize(boost::json::object{
+                       {"id", "chatcmpl-slow"},
+                       {"object", "chat.completion"},
+                       {"choices", boost::json::array{
+                                       {{"index", 0},
+                                        {"message", {{"role", "assistant"}, {"content", kStory}}},
+                                        {"finish_reason", "stop"}}}}})));
+    });
+    slack_.On("POST", "/api/auth.test", [](const http::ExchangePtr& ex) {
+      ex->Reply(http::JsonResponse(200, R"({"ok":true,"team_id":"T1","user_id":"UBOT"})"));
+    });
+    slack_.On("POST", "/api/chat.postMessage", [this](const http::ExchangePtr& ex) {
+      {
+        std::lock_guard lock(mutex_);
+        posts_.push_back(std::chrono::steady_clock::now());
+      }
+      ex->Reply(http::JsonResponse(200, R"({"ok":true,"channel":"C1","ts":"1700000001.000200"})"));
+    });
+    StartStorybot({{"STORYBOT_SLACK_SIGNING_SECRET", kSecret},
+                   {"STORYBOT_SLACK_BOT_TOKEN", "xoxb-test"},
+                   {"STORYBOT_SLACK_API_URL", slack_.base_url() + "/api"},
+                   {"STORYBOT_LLM_BASE_URL", llm_.base_url() + "/v1"},
+                   {"STORYBOT_LLM_MODEL", "slow-model"},
+                   {"STORYBOT_LLM_MAX_RETRIES", "0"}});
+  }
+
+  // POSTs a signed request with a timeout under Slack's 3 s: a late acknowledgement is status 0.
+  HttpResult Signed(const std::string& path, const std::string& body, const std::string& type) {
+    const std::string ts = Now();
+    return Fetch("POST", Url(path),
+                 {{"Content-Type", type},
+                  {"X-Slack-Request-Timestamp", ts},
+                  {"X-Slack-Signature", slack::ComputeSignature(kSecret, ts, body)}},
+                 body, 2500);
+  }
+
+  // The acknowledgement came before the LLM could have answered: it had not been called yet, or
+  // it was called less than kLlmDelay ago. Then the story (the LLM's, posted after the LLM's
+  // delay) arrives: the slow path really ran.
+  void ExpectAcknowledgedBeforeTheLlmAnswered(const HttpResult& ack) {
+    const auto acked = std::chrono::steady_clock::now();
+    ASSERT_EQ(ack.status, 200) << "no acknowledgement within 2.5 s: " << ack.error << ack.body;
+    {
+      std::lock_guard lock(mutex_);
+      if (!llm_calls_.empty()) {
+        EXPECT_LT(acked, llm_calls_.front() + kLlmDelay) << "acknowledged after the LLM answered";
+      }
+    }
+    ASSERT_TRUE(WaitForPost());
+    const auto posts = slack_.requests();
+    std::string text;
+    for (const auto& r : posts) {
+      if (r.path == "/api/chat.postMessage") {
+        text = boost::json::parse(r.body).at("text").as_string();
+      }
+    }
+    EXPECT_EQ(text, kStory) << "the story must be the slow LLM's, not a fallback";
+    std::lock_guard lock(mutex_);
+    ASSERT_EQ(llm_calls_.size(), 1u);
+    EXPECT_GE(posts_.front(), llm_calls_.front() + kLlmDelay);
+    EXPECT_LT(acked, posts_.front());
+  }
+
+  bool WaitForPost() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!posts_.empty()) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  std::mutex mutex_;
+  std::vector<std::chrono::steady_clock::time_point> llm_calls_;
+  std::vector<std::chrono::steady_clock::time_point> posts_;
+  // Last, so they are destroyed (and their handlers, which use the members above, stopped) first.
+  FakeHttpServer llm_;
+  FakeHttpServer slack_;
+};
+
+TEST_F(SlackSlowLlmTest, SlashCommandIsAcknowledgedBeforeTheLlmAnswers) {
+  ExpectAcknowledgedBeforeTheLlmAnswered(
+      Signed("/slack/commands",
+             "channel_id=C2&user_id=U1&command=%2Fstory&text=a+lighthouse+keeper&trigger_id=1",
+             "application/x-www-form-urlencoded"));
+}
+
+TEST_F(SlackSlowLlmTest, EventIsAcknowledgedBeforeTheLlmAnswers) {
+  ExpectAcknowledgedBeforeTheLlmAnswered(Signed(
+      "/slack/events",
+      R"({"type":"event_callback","event_id":"EvSlow","team_id":"T1","event":{"type":"app_mention",)"
+      R"("user":"U1","text":"<@UBOT> a story about owls","ts":"1700000000.000900","channel":"C1"}})",
+      "application/json"));
+}
+
 }  // namespace
 }  // namespace storybot::test

@@ -1,5 +1,8 @@
 // Generic webhooks (issue 6) against the real binary: integrations, Standard Webhooks signatures
 // in both directions, sync and async answers, callback retries, 410, SSRF, job status.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -297,6 +300,98 @@ TEST_F(WebhookNoWaitTest, PastTheSyncTimeoutA202PointsToTheJobStatus) {
   EXPECT_GT(Json(status).at("story").as_string().size(), 100u);
   EXPECT_FALSE(Json(status).as_object().contains("callback"));
   EXPECT_EQ(Signed("GET", "/webhooks/shop/jobs/999999", secret, "msg_r").status, 404);
+}
+
+TEST_F(WebhookTest, PendingCallbackResumesAfterARestartAndIsDeliveredOnce) {
+  FakeHttpServer receiver;
+  std::atomic<bool> up{false};
+  std::atomic<int> delivered{0};
+  receiver.On("POST", "/cb", [&](const http::ExchangePtr& ex) {
+    if (!up) return ex->Reply(http::JsonResponse(503, "{}"));
+    ++delivered;
+    ex->Reply(http::JsonResponse(200, "{}"));
+  });
+  const std::string secret = CreateIntegration("shop", "127.0.0.1");
+  auto accepted = Deliver(
+      "shop", secret, "msg_restart",
+      R"({"user_id": "u1", "text": "owls", "callback_url": ")" + receiver.base_url() + R"(/cb"})");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::int64_t job_id = Json(accepted).at("job_id").as_int64();
+  ASSERT_TRUE(WaitFor([&] { return receiver.request_count() >= 1; }));
+  ASSERT_EQ(process_->Stop(SIGTERM), 0);
+  {
+    SQLite::Database db(dir_.path() + "/data/storybot.db");
+    ASSERT_EQ(db.execAndGet("SELECT state FROM webhook_callbacks").getString(), "pending")
+        << "stopped while the callback was pending";
+  }
+  const std::size_t failed = receiver.request_count();
+  up = true;
+  StartStorybot();
+  HttpResult status;
+  ASSERT_TRUE(WaitFor([&] {
+    status = Signed("GET", "/webhooks/shop/jobs/" + std::to_string(job_id), secret, "msg_st1");
+    return status.status == 200 && Json(status).at("callback").at("state").as_string() != "pending";
+  })) << status.body;
+  EXPECT_EQ(Json(status).at("callback").at("state").as_string(), "delivered");
+  EXPECT_EQ(Json(status).at("callback").at("attempts").as_int64(),
+            static_cast<std::int64_t>(failed) + 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the first retry delay
+  EXPECT_EQ(delivered, 1);
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), failed + 1);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.Header("webhook-id"), requests[0].Header("webhook-id"));
+    EXPECT_EQ(r.body, requests[0].body);
+  }
+  EXPECT_TRUE(CallbackVerifies(requests.back(), secret));
+}
+
+// STORYBOT_WEBHOOK_CALLBACK_RETRY_S=3: the first retry (2 s ± 20 %) falls inside the window, the
+// second (4 s more) after it.
+class WebhookShortWindowTest : public WebhookTest {
+ protected:
+  void SetUp() override { StartStorybot({{"STORYBOT_WEBHOOK_CALLBACK_RETRY_S", "3"}}); }
+};
+
+TEST_F(WebhookShortWindowTest, AlwaysFailingCallbackExpiresAfterTheWindow) {
+  FakeHttpServer receiver;
+  std::mutex mutex;
+  std::vector<std::chrono::system_clock::time_point> attempts;
+  receiver.On("POST", "/cb", [&](const http::ExchangePtr& ex) {
+    {
+      std::lock_guard lock(mutex);
+      attempts.push_back(std::chrono::system_clock::now());
+    }
+    ex->Reply(http::JsonResponse(500, "{}"));
+  });
+  const std::string secret = CreateIntegration("shop", "127.0.0.1");
+  const std::int64_t submitted = Now();
+  auto accepted = Deliver(
+      "shop", secret, "msg_expire",
+      R"({"user_id": "u1", "text": "owls", "callback_url": ")" + receiver.base_url() + R"(/cb"})");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::int64_t job_id = Json(accepted).at("job_id").as_int64();
+  HttpResult status;
+  ASSERT_TRUE(WaitFor([&] {
+    status = Signed("GET", "/webhooks/shop/jobs/" + std::to_string(job_id), secret, "msg_st2");
+    return status.status == 200 && Json(status).as_object().contains("callback") &&
+           Json(status).at("callback").at("state").as_string() != "pending";
+  })) << status.body;
+  const auto callback = Json(status).at("callback").as_object();
+  EXPECT_EQ(callback.at("state").as_string(), "expired");
+  EXPECT_EQ(callback.at("last_status").as_int64(), 500);
+  EXPECT_FALSE(callback.contains("next_attempt_at"));
+  EXPECT_EQ(Json(status).at("status").as_string(), "done");  // the story itself was written
+  // Retried inside the window (3 s, plus 1 s for whole seconds and 1 s for the story), then no
+  // more: wait past the next backoff (4 s ± 20 % after the
+  // second attempt) and count again.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  std::lock_guard lock(mutex);
+  EXPECT_GE(attempts.size(), 2u) << "the failure was retried inside the window";
+  EXPECT_EQ(callback.at("attempts").as_int64(), static_cast<std::int64_t>(attempts.size()));
+  const auto window_end =
+      std::chrono::system_clock::time_point(std::chrono::seconds(submitted + 5));
+  for (const auto& at : attempts) EXPECT_LT(at, window_end) << "an attempt after the window";
 }
 
 }  // namespace

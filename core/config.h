@@ -83,4 +83,8 @@ struct SettingInfo {
 };
 std::vector<SettingInfo> ListSettings();
 
+// The real STORYBOT_* variable closest to `name` (a missing section prefix, else the smallest
+// edit distance, if it is small), or empty when none is close.
+std::string ClosestEnvName(std::string_view name);
+
 }  // namespace storybot

@@ -1,9 +1,8 @@
 #include "app/application.h"
 
-#include "app/admin_web_dir.h"
-
 #include <filesystem>
 
+#include "app/admin_web_dir.h"
 #include "core/jobs/inbox.h"
 #include "core/jobs/job_runner.h"
 #include "core/logging.h"
@@ -126,9 +125,9 @@ Result<std::unique_ptr<Application>> Application::Create(
                                         *p->logger, job_options);
   p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
 
-  const http::ChannelContext context{p->config,  *p->inbox,   *p->chats,  *p->database,
-                                     *p->writer, *p->metrics, *p->logger, *p->pool,
-                                     p->prompts.get()};
+  const http::ChannelContext context{p->config,    *p->inbox,  *p->chats,
+                                     *p->database, *p->writer, *p->metrics,
+                                     *p->logger,   *p->pool,   p->prompts.get()};
   for (auto make : {http::MakeTelegramChannel, http::MakeSlackChannel, http::MakeWebhookChannel}) {
     if (auto channel = make(context)) {
       p->jobs->RegisterSender(std::string(channel->name()), channel->sender());
@@ -151,9 +150,8 @@ Result<std::unique_ptr<Application>> Application::Create(
       {"workers", [jobs] { return jobs->running(); }}};
   for (const auto& channel : p->channels) {  // a channel that cannot work makes /readyz 503
     const http::ChannelModule* module = channel.get();
-    readiness.push_back({std::string(module->name()), nullptr, [module] {
-                           return module->Problem();
-                         }});
+    readiness.push_back(
+        {std::string(module->name()), nullptr, [module] { return module->Problem(); }});
   }
   http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);

@@ -250,10 +250,13 @@ const std::vector<Setting>& Settings() {
             }
             return {};
           }),
-      StringSetting("TELEGRAM_PARSE_MODE", "telegram.parse_mode", false,
-                    "plain (default) or MarkdownV2 (replies are escaped so they show as written)",
-                    [](Config& c) -> std::string& { return c.telegram.parse_mode; },
-                    [](std::string_view v) { return OneOf(v, {"plain", "MarkdownV2"}); }),
+      StringSetting(
+          "TELEGRAM_PARSE_MODE", "telegram.parse_mode", false,
+          "plain (default) or MarkdownV2 (replies are escaped so they show as written)",
+          [](Config& c) -> std::string& { return c.telegram.parse_mode; },
+          [](std::string_view v) {
+            return OneOf(v, {"plain", "MarkdownV2"});
+          }),
       StringSetting("SLACK_SIGNING_SECRET", "slack.signing_secret", true,
                     "Slack signing secret; empty: Slack adapter off",
                     [](Config& c) -> std::string& { return c.slack.signing_secret; }),
@@ -367,6 +370,18 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::vector<std::string> SplitWords(std::string_view name) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find('_', start);
+    if (end == std::string_view::npos) end = name.size();
+    if (end > start) words.emplace_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
 Status ApplyEnv(Config& config, const ConfigSources& sources, std::vector<std::string>* warnings) {
   for (const std::string& name : sources.env_names) {
     if (!name.starts_with(kEnvPrefix)) continue;
@@ -478,14 +493,22 @@ std::string ClosestEnvName(std::string_view name) {
   if (!name.starts_with(kEnvPrefix)) return {};
   const std::string_view suffix = name.substr(kEnvPrefix.size());
   if (suffix.empty()) return {};
+  // A left-out word (STORYBOT_PORT for STORYBOT_HTTP_PORT, STORYBOT_TELEGRAM_TOKEN for
+  // STORYBOT_TELEGRAM_BOT_TOKEN) is the likeliest slip: every word given, in order, fewest extra.
+  const std::vector<std::string> given = SplitWords(suffix);
+  const Setting* fewest = nullptr;
+  for (const Setting& s : Settings()) {
+    const std::vector<std::string> words = SplitWords(s.env);
+    std::size_t matched = 0;
+    for (const std::string& w : words) matched += matched < given.size() && w == given[matched];
+    if (matched == given.size() && (fewest == nullptr || s.env.size() < fewest->env.size())) {
+      fewest = &s;
+    }
+  }
+  if (fewest != nullptr) return EnvName(*fewest);
   const Setting* best = nullptr;
   std::size_t best_distance = 0;
   for (const Setting& s : Settings()) {
-    // A missing section prefix (STORYBOT_PORT for STORYBOT_HTTP_PORT) is the likeliest slip.
-    if (s.env.size() > suffix.size() && s.env.ends_with(suffix) &&
-        s.env[s.env.size() - suffix.size() - 1] == '_') {
-      return EnvName(s);
-    }
     const std::size_t d = EditDistance(suffix, s.env);
     if (best == nullptr || d < best_distance) {
       best = &s;

@@ -37,7 +37,7 @@ struct Config {
     std::string mode = "webhook";
     std::string webhook_secret;
     std::string api_url = "https://api.telegram.org";
-    std::string webhook_url;  // public URL: when set, setWebhook is called at start
+    std::string webhook_url;           // public URL: when set, setWebhook is called at start
     std::string parse_mode = "plain";  // or "MarkdownV2" (the text is escaped)
   } telegram;
   struct Slack {

@@ -55,8 +55,8 @@ std::chrono::milliseconds Poller::OnConflict(const ApiResult& r,
   const LogField description{"error.message", std::string_view(r.description)};
   // "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook ..."
   if (lower.find("webhook") != std::string::npos && !webhook_just_deleted_) {
-    const ApiResult deleted = api_.Call("deleteWebhook", {{"drop_pending_updates", false}}, 10000,
-                                        {}, &stopping_);
+    const ApiResult deleted =
+        api_.Call("deleteWebhook", {{"drop_pending_updates", false}}, 10000, {}, &stopping_);
     if (deleted.kind == ApiResult::Kind::kOk) {
       logger_.Log(LogLevel::kWarn,
                   "Telegram webhook removed (deleteWebhook): polling mode was configured, and "
@@ -75,11 +75,11 @@ std::chrono::milliseconds Poller::OnConflict(const ApiResult& r,
   const std::chrono::milliseconds wait = NextBackoff(backoff);
   SetProblem("another getUpdates poller (or a webhook) uses this bot token: HTTP 409 " +
              r.description + "; retrying with backoff");
-  logger_.Log(LogLevel::kError,
-              "Telegram polling conflict: another getUpdates poller or a webhook is active "
-              "(run one storybot per bot token); retrying",
-              {status, description,
-               {"event.duration", static_cast<std::int64_t>(wait.count()) * 1000000}});
+  logger_.Log(
+      LogLevel::kError,
+      "Telegram polling conflict: another getUpdates poller or a webhook is active "
+      "(run one storybot per bot token); retrying",
+      {status, description, {"event.duration", static_cast<std::int64_t>(wait.count()) * 1000000}});
   return wait;
 }
 

@@ -30,7 +30,7 @@ struct ChannelContext {
   GroupCommitWriter& writer;
   Metrics& metrics;
   Logger& logger;
-  WorkPool& pool;  // short blocking work (database reads)
+  WorkPool& pool;                    // short blocking work (database reads)
   PromptService* prompts = nullptr;  // to validate a prompt an integration names
 };
 

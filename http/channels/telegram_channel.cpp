@@ -127,8 +127,8 @@ class TelegramChannel final : public ChannelModule {
       LogResult("setWebhook", r);
       if (r.kind == ApiResult::Kind::kClientError) {
         std::lock_guard lock(mutex_);
-        setup_problem_ = "setWebhook was refused (HTTP " + std::to_string(r.status) +
-                         "): " + r.description;
+        setup_problem_ =
+            "setWebhook was refused (HTTP " + std::to_string(r.status) + "): " + r.description;
       }
     }
     if (settings_.mode == "polling" && !stopping_) {

@@ -24,8 +24,8 @@ std::string ReadAll(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-int Run(const std::vector<std::string>& args, std::map<std::string, std::string> env,
-        std::string& output) {
+int RunCli(const std::vector<std::string>& args, std::map<std::string, std::string> env,
+           std::string& output) {
   std::vector<std::string> argv = {STORYBOT_BINARY_FOR_TESTS};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, env, output);
@@ -35,7 +35,7 @@ TEST(FirstRunTest, ConfigWithoutAPathSaysTheFlagNeedsOne) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--config"}, {"--config", "--check-config"}, {"--config="}}) {
     std::string out;
-    EXPECT_EQ(Run(args, {}, out), 2);
+    EXPECT_EQ(RunCli(args, {}, out), 2);
     EXPECT_NE(out.find("--config needs the path of a JSON file"), std::string::npos) << out;
     EXPECT_EQ(out.find("unknown argument"), std::string::npos) << out;
   }
@@ -43,11 +43,11 @@ TEST(FirstRunTest, ConfigWithoutAPathSaysTheFlagNeedsOne) {
 
 TEST(FirstRunTest, TelegramWebhookUrlOverPlainHttpFailsTheConfigCheck) {
   std::string out;
-  EXPECT_EQ(Run({"--check-config"},
-                {{"STORYBOT_TELEGRAM_BOT_TOKEN", "1:x"},
-                 {"STORYBOT_TELEGRAM_WEBHOOK_SECRET", "s"},
-                 {"STORYBOT_TELEGRAM_WEBHOOK_URL", "http://bot.example.com/telegram/webhook"}},
-                out),
+  EXPECT_EQ(RunCli({"--check-config"},
+                   {{"STORYBOT_TELEGRAM_BOT_TOKEN", "1:x"},
+                    {"STORYBOT_TELEGRAM_WEBHOOK_SECRET", "s"},
+                    {"STORYBOT_TELEGRAM_WEBHOOK_URL", "http://bot.example.com/telegram/webhook"}},
+                   out),
             1);
   EXPECT_NE(out.find("STORYBOT_TELEGRAM_WEBHOOK_URL"), std::string::npos) << out;
   EXPECT_NE(out.find("HTTPS only"), std::string::npos) << out;
@@ -75,12 +75,10 @@ struct Started {
 Started StartFrom(const std::string& binary, const std::string& cwd, const std::string& dir) {
   Started s;
   s.output_file = dir + "/out.txt";
-  const std::vector<std::string> env = {"PATH=/usr/bin:/bin",
-                                        "STORYBOT_HTTP_PORT=0",
-                                        "STORYBOT_DATA_DIR=" + dir + "/data",
-                                        "STORYBOT_LOG_DIR=" + dir + "/logs",
-                                        std::string("STORYBOT_ADMIN_TOKEN=") +
-                                            StorybotProcess::kToken};
+  const std::vector<std::string> env = {
+      "PATH=/usr/bin:/bin", "STORYBOT_HTTP_PORT=0", "STORYBOT_DATA_DIR=" + dir + "/data",
+      "STORYBOT_LOG_DIR=" + dir + "/logs",
+      std::string("STORYBOT_ADMIN_TOKEN=") + StorybotProcess::kToken};
   s.pid = fork();
   if (s.pid == 0) {
     const int fd = open(s.output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -182,17 +180,17 @@ TEST_F(WebhookPromptTest, AnUnknownOrDisabledPromptIdIs400NamingIt) {
   ASSERT_EQ(prompt.status, 201) << prompt.body;
   const std::int64_t id = Json(prompt).at("id").as_int64();
   ASSERT_EQ(Put("/api/prompts/" + std::to_string(id), R"({"enabled": false})").status, 200);
-  auto disabled = Deliver(secret, "msg_2",
-                          R"({"user_id": "u1", "text": "owls", "prompt_id": )" +
-                              std::to_string(id) + "}");
+  auto disabled =
+      Deliver(secret, "msg_2",
+              R"({"user_id": "u1", "text": "owls", "prompt_id": )" + std::to_string(id) + "}");
   EXPECT_EQ(disabled.status, 400) << disabled.body;
   EXPECT_NE(ErrorMessageOf(disabled).find("is disabled"), std::string::npos) << disabled.body;
   EXPECT_EQ(Json(Get("/api/stats")).at("messages").as_int64(), 0);  // nothing was stored
 
   ASSERT_EQ(Put("/api/prompts/" + std::to_string(id), R"({"enabled": true})").status, 200);
-  auto ok = Deliver(secret, "msg_3",
-                    R"({"user_id": "u1", "text": "owls", "prompt_id": )" + std::to_string(id) +
-                        "}");
+  auto ok =
+      Deliver(secret, "msg_3",
+              R"({"user_id": "u1", "text": "owls", "prompt_id": )" + std::to_string(id) + "}");
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Json(ok).at("prompt_id").as_int64(), id);
 }

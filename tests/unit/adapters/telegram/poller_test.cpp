@@ -22,14 +22,14 @@ constexpr const char* kPollerConflict =
     R"({"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"})";
 
 std::string Update(std::int64_t id) {
-  return boost::json::serialize(boost::json::object{
-      {"update_id", id},
-      {"message",
-       {{"message_id", id},
-        {"date", 1700000000},
-        {"from", {{"id", 7}, {"is_bot", false}, {"first_name", "Ada"}}},
-        {"chat", {{"id", 7}, {"type", "private"}}},
-        {"text", "owls"}}}});
+  return boost::json::serialize(
+      boost::json::object{{"update_id", id},
+                          {"message",
+                           {{"message_id", id},
+                            {"date", 1700000000},
+                            {"from", {{"id", 7}, {"is_bot", false}, {"first_name", "Ada"}}},
+                            {"chat", {{"id", 7}, {"type", "private"}}},
+                            {"text", "owls"}}}});
 }
 
 // Records the waits the poller asks for and returns at once: the backoff is checked on a fake
@@ -106,14 +106,12 @@ TEST_F(PollerTest, AnotherPollerBacksOffExponentiallyReportsTheProblemAndRecover
   ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));
   const auto waits = sleep_.Waits();
   ASSERT_GE(waits.size(), 5u);
-  const std::vector<std::chrono::milliseconds> expected{std::chrono::seconds(1),
-                                                        std::chrono::seconds(2),
-                                                        std::chrono::seconds(4),
-                                                        std::chrono::seconds(8),
-                                                        std::chrono::seconds(8)};  // capped
+  const std::vector<std::chrono::milliseconds> expected{
+      std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(4),
+      std::chrono::seconds(8), std::chrono::seconds(8)};  // capped
   EXPECT_EQ(std::vector(waits.begin(), waits.begin() + 5), expected);
   EXPECT_EQ(fake_.calls("deleteWebhook"), 0);  // not a webhook: nothing to delete
-  EXPECT_EQ(poller_->problem(), "");            // cleared by the successful poll
+  EXPECT_EQ(poller_->problem(), "");           // cleared by the successful poll
   EXPECT_TRUE(poller_->running());
 }
 

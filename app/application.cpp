@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "app/admin_web_dir.h"
 #include "core/jobs/inbox.h"
 #include "core/jobs/job_runner.h"
 #include "core/logging.h"
@@ -63,7 +64,8 @@ Application::~Application() {
   if (parts_->logger) parts_->logger->Flush();
 }
 
-Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
+Result<std::unique_ptr<Application>> Application::Create(
+    const Config& config, const std::vector<std::string>& config_warnings) {
   auto p = std::make_unique<Parts>();
   p->config = config;
 
@@ -77,6 +79,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
         &config.telegram.webhook_secret, &config.slack.signing_secret, &config.slack.bot_token}) {
     p->logger->AddSecret(*secret);
   }
+  for (const std::string& warning : config_warnings) p->logger->Log(LogLevel::kWarn, warning);
 
   auto token = LoadOrCreateAdminToken(config.data_dir, config.admin_token);
   if (!token.ok()) return token.error();
@@ -122,8 +125,9 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
                                         *p->logger, job_options);
   p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
 
-  const http::ChannelContext context{p->config,  *p->inbox,   *p->chats,  *p->database,
-                                     *p->writer, *p->metrics, *p->logger, *p->pool};
+  const http::ChannelContext context{p->config,    *p->inbox,  *p->chats,
+                                     *p->database, *p->writer, *p->metrics,
+                                     *p->logger,   *p->pool,   p->prompts.get()};
   for (auto make : {http::MakeTelegramChannel, http::MakeSlackChannel, http::MakeWebhookChannel}) {
     if (auto channel = make(context)) {
       p->jobs->RegisterSender(std::string(channel->name()), channel->sender());
@@ -141,15 +145,37 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config) {
 
   Database* database = p->database.get();
   JobRunner* jobs = p->jobs.get();
-  http::AddSystemRoutes(p->router, *p->metrics,
-                        {{"database", [database] { return database->Healthy(); }},
-                         {"workers", [jobs] { return jobs->running(); }}});
+  std::vector<http::ReadinessCheck> readiness{
+      {"database", [database] { return database->Healthy(); }},
+      {"workers", [jobs] { return jobs->running(); }}};
+  for (const auto& channel : p->channels) {  // a channel that cannot work makes /readyz 503
+    const http::ChannelModule* module = channel.get();
+    readiness.push_back(
+        {std::string(module->name()), nullptr, [module] { return module->Problem(); }});
+  }
+  http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
   std::vector<std::string> channel_names;
   for (const auto& channel : p->channels) channel_names.emplace_back(channel->name());
   http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool,
                                    std::move(channel_names)});
-  http::AddAdminPanelRoutes(p->router, config.admin_web_dir);
+  {
+    std::error_code ec;
+    const AdminWebDir web = ResolveAdminWebDir(
+        config.admin_web_dir, std::filesystem::current_path(ec).string(), CurrentBinaryPath());
+    std::string tried;
+    for (const std::string& t : web.tried) tried += (tried.empty() ? "" : ", ") + t;
+    if (web.path.empty()) {
+      p->logger->Log(LogLevel::kWarn,
+                     "admin panel not built: no index.html in " + tried +
+                         " (build it: make web, or cd admin-web && npm ci && npm run build; or "
+                         "set STORYBOT_ADMIN_WEB_DIR)");
+    } else {
+      p->logger->Log(LogLevel::kInfo, "admin panel served from " + web.path);
+    }
+    p->started.admin_web_dir = web.path;
+    http::AddAdminPanelRoutes(p->router, web.path.empty() ? config.admin_web_dir : web.path);
+  }
 
   p->pipeline = std::make_unique<http::Pipeline>(
       std::vector<http::Middleware>{http::TraceIdMiddleware(),

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/result.h"
@@ -15,10 +16,13 @@ class Application {
   struct Started {
     std::uint16_t port = 0;
     std::string admin_token_notice;  // what to print about the admin token, once, at start
+    std::string admin_web_dir;       // where /admin/ is served from; empty: the panel is not built
   };
 
   // Opens everything and binds the listening socket; nothing is served until Run().
-  static Result<std::unique_ptr<Application>> Create(const Config& config);
+  // `config_warnings` (from LoadConfig) go to the log as warnings once it is open.
+  static Result<std::unique_ptr<Application>> Create(
+      const Config& config, const std::vector<std::string>& config_warnings = {});
   ~Application();
 
   const Started& started() const;

@@ -47,10 +47,20 @@ int main(int argc, char** argv) {
     }
     if (arg == "--check-config") {
       check_only = true;
-    } else if (arg == "--config" && i + 1 < argc) {
-      sources.file_path = argv[++i];
-    } else if (arg.starts_with("--config=")) {
-      sources.file_path = std::string(arg.substr(9));
+    } else if (arg == "--config" || arg.starts_with("--config=")) {
+      // "--config" as the last word, "--config --check-config" or "--config=": no path given.
+      std::string path;
+      if (arg != "--config") {
+        path = std::string(arg.substr(9));
+      } else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
+        path = argv[++i];
+      }
+      if (path.empty()) {
+        std::cerr << "storybot: --config needs the path of a JSON file: --config FILE "
+                     "(see config/storybot.example.json)\n";
+        return 2;
+      }
+      sources.file_path = std::move(path);
     } else {
       std::cerr << "storybot: unknown argument '" << arg << "'\n" << kUsage;
       return 2;
@@ -72,7 +82,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto app = storybot::Application::Create(config.value());
+  auto app = storybot::Application::Create(config.value(), warnings);
   if (!app.ok()) {
     std::cerr << "storybot: cannot start: " << app.error().message << "\n";
     return 1;
@@ -82,7 +92,11 @@ int main(int argc, char** argv) {
   const std::string base =
       "http://" + config.value().http.host + ":" + std::to_string(started.port);
   if (!started.admin_token_notice.empty()) std::cout << started.admin_token_notice << "\n";
-  std::cout << "admin panel: " << base << "/admin/\n";
+  if (started.admin_web_dir.empty()) {
+    std::cout << "admin panel: not built (see the log; make web builds it)\n";
+  } else {
+    std::cout << "admin panel: " << base << "/admin/\n";
+  }
   std::cout << "storybot listening on " << base << std::endl;  // flushed: tests wait for it
   app.value()->Run();
   return 0;

@@ -240,11 +240,23 @@ const std::vector<Setting>& Settings() {
           "public https URL of POST /telegram/webhook; when set, storybot registers it "
           "with setWebhook (and the secret token) at start",
           [](Config& c) -> std::string& { return c.telegram.webhook_url; },
-          [](std::string_view v) { return CheckUrl(v, true); }),
-      StringSetting("TELEGRAM_PARSE_MODE", "telegram.parse_mode", false,
-                    "plain (default) or MarkdownV2 (replies are escaped so they show as written)",
-                    [](Config& c) -> std::string& { return c.telegram.parse_mode; },
-                    [](std::string_view v) { return OneOf(v, {"plain", "MarkdownV2"}); }),
+          [](std::string_view v) -> Status {
+            if (v.empty()) return {};
+            if (!v.starts_with("https://") || !CheckUrl(v, false).ok()) {
+              return InvalidArgument(
+                  "must be an https:// URL: Telegram delivers webhooks over HTTPS only (put "
+                  "deploy/nginx/storybot.conf with a certificate in front), or use "
+                  "telegram.mode polling");
+            }
+            return {};
+          }),
+      StringSetting(
+          "TELEGRAM_PARSE_MODE", "telegram.parse_mode", false,
+          "plain (default) or MarkdownV2 (replies are escaped so they show as written)",
+          [](Config& c) -> std::string& { return c.telegram.parse_mode; },
+          [](std::string_view v) {
+            return OneOf(v, {"plain", "MarkdownV2"});
+          }),
       StringSetting("SLACK_SIGNING_SECRET", "slack.signing_secret", true,
                     "Slack signing secret; empty: Slack adapter off",
                     [](Config& c) -> std::string& { return c.slack.signing_secret; }),
@@ -342,13 +354,44 @@ Status ApplyFile(Config& config, const std::string& path) {
   return {};
 }
 
+// Levenshtein distance, byte-wise (variable names are ASCII).
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> SplitWords(std::string_view name) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find('_', start);
+    if (end == std::string_view::npos) end = name.size();
+    if (end > start) words.emplace_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
 Status ApplyEnv(Config& config, const ConfigSources& sources, std::vector<std::string>* warnings) {
   for (const std::string& name : sources.env_names) {
     if (!name.starts_with(kEnvPrefix)) continue;
     const bool known = std::any_of(Settings().begin(), Settings().end(),
                                    [&](const Setting& s) { return EnvName(s) == name; });
     if (!known && warnings != nullptr) {
-      warnings->push_back("unknown environment variable " + name + " is ignored");
+      std::string warning = "unknown environment variable " + name + " is ignored";
+      const std::string suggestion = ClosestEnvName(name);
+      if (!suggestion.empty()) warning += "; did you mean " + suggestion + "?";
+      warnings->push_back(std::move(warning));
     }
   }
   for (const Setting& s : Settings()) {
@@ -444,6 +487,38 @@ std::string DescribeConfig(const Config& config) {
   std::string out;
   PrettyPrint(root, 0, out);
   return out + "\n";
+}
+
+std::string ClosestEnvName(std::string_view name) {
+  if (!name.starts_with(kEnvPrefix)) return {};
+  const std::string_view suffix = name.substr(kEnvPrefix.size());
+  if (suffix.empty()) return {};
+  // A left-out word (STORYBOT_PORT for STORYBOT_HTTP_PORT, STORYBOT_TELEGRAM_TOKEN for
+  // STORYBOT_TELEGRAM_BOT_TOKEN) is the likeliest slip: every word given, in order, fewest extra.
+  const std::vector<std::string> given = SplitWords(suffix);
+  const Setting* fewest = nullptr;
+  for (const Setting& s : Settings()) {
+    const std::vector<std::string> words = SplitWords(s.env);
+    std::size_t matched = 0;
+    for (const std::string& w : words) matched += matched < given.size() && w == given[matched];
+    if (matched == given.size() && (fewest == nullptr || s.env.size() < fewest->env.size())) {
+      fewest = &s;
+    }
+  }
+  if (fewest != nullptr) return EnvName(*fewest);
+  const Setting* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const Setting& s : Settings()) {
+    const std::size_t d = EditDistance(suffix, s.env);
+    if (best == nullptr || d < best_distance) {
+      best = &s;
+      best_distance = d;
+    }
+  }
+  if (best == nullptr) return {};
+  // Far-off names (another tool's STORYBOT_BIN) get no suggestion rather than a silly one.
+  const std::size_t limit = std::max<std::size_t>(2, std::max(suffix.size(), best->env.size()) / 3);
+  return best_distance <= limit ? EnvName(*best) : std::string();
 }
 
 std::vector<SettingInfo> ListSettings() {

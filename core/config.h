@@ -37,7 +37,7 @@ struct Config {
     std::string mode = "webhook";
     std::string webhook_secret;
     std::string api_url = "https://api.telegram.org";
-    std::string webhook_url;  // public URL: when set, setWebhook is called at start
+    std::string webhook_url;           // public URL: when set, setWebhook is called at start
     std::string parse_mode = "plain";  // or "MarkdownV2" (the text is escaped)
   } telegram;
   struct Slack {
@@ -82,5 +82,9 @@ struct SettingInfo {
   std::string doc;
 };
 std::vector<SettingInfo> ListSettings();
+
+// The real STORYBOT_* variable closest to `name` (a missing section prefix, else the smallest
+// edit distance, if it is small), or empty when none is close.
+std::string ClosestEnvName(std::string_view name);
 
 }  // namespace storybot

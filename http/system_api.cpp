@@ -10,13 +10,22 @@ void AddSystemRoutes(Router& router, Metrics& metrics, std::vector<ReadinessChec
 
   router.Add("GET", "/readyz", Auth::kNone, [checks = std::move(checks)](const ExchangePtr& ex) {
     boost::json::object results;
+    boost::json::object problems;
     bool ready = true;
     for (const ReadinessCheck& c : checks) {
-      const bool ok = c.check();
+      bool ok = true;
+      if (c.problem) {
+        std::string problem = c.problem();
+        ok = problem.empty();
+        if (!ok) problems[c.name] = std::move(problem);
+      } else {
+        ok = c.check();
+      }
       results[c.name] = ok ? "ok" : "failing";
       ready = ready && ok;
     }
     boost::json::object body{{"status", ready ? "ready" : "not_ready"}, {"checks", results}};
+    if (!problems.empty()) body["problems"] = std::move(problems);
     ex->Reply(JsonResponse(ready ? 200 : 503, boost::json::serialize(body)));
   });
 

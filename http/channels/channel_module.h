@@ -4,6 +4,7 @@
 // Each channel's verification, parsing and Web API client live in adapters/<channel>/; this
 // layer turns HTTP requests into adapter calls and Inbox deliveries.
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/chat.h"
@@ -12,6 +13,7 @@
 #include "core/jobs/inbox.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/prompt_service.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/work_pool.h"
@@ -28,7 +30,8 @@ struct ChannelContext {
   GroupCommitWriter& writer;
   Metrics& metrics;
   Logger& logger;
-  WorkPool& pool;  // short blocking work (database reads)
+  WorkPool& pool;                    // short blocking work (database reads)
+  PromptService* prompts = nullptr;  // to validate a prompt an integration names
 };
 
 class ChannelModule {
@@ -42,6 +45,9 @@ class ChannelModule {
   virtual Status Start() { return {}; }
   // Before the job runner stops: stop background loops and outbound calls promptly.
   virtual void Stop() {}
+  // Why the channel cannot work right now (a refused token, a polling conflict), for /readyz;
+  // empty while it can. Quick and thread-safe.
+  virtual std::string Problem() const { return {}; }
 };
 
 // Each returns nullptr when the channel is switched off in `context.config`.

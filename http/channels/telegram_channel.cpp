@@ -54,6 +54,12 @@ class TelegramChannel final : public ChannelModule {
     sender_.Stop();
   }
 
+  std::string Problem() const override {
+    std::lock_guard lock(mutex_);
+    if (!setup_problem_.empty()) return setup_problem_;
+    return poller_ready_ ? poller_->problem() : std::string();
+  }
+
  private:
   void OnWebhook(const ExchangePtr& ex) {
     if (!ConstantTimeEquals(ex->request().Header("X-Telegram-Bot-Api-Secret-Token"),
@@ -100,6 +106,11 @@ class TelegramChannel final : public ChannelModule {
         username_ = std::string(username->as_string());
       }
     } else {
+      if (me.kind == ApiResult::Kind::kClientError && (me.status == 401 || me.status == 404)) {
+        std::lock_guard lock(mutex_);
+        setup_problem_ = "the bot token was refused by getMe (HTTP " + std::to_string(me.status) +
+                         "); check STORYBOT_TELEGRAM_BOT_TOKEN";
+      }
       context_.logger.Log(LogLevel::kWarn, "Telegram getMe failed",
                           {{"error.message", std::string_view(me.description)},
                            {"http.response.status_code", static_cast<std::int64_t>(me.status)}});
@@ -114,6 +125,11 @@ class TelegramChannel final : public ChannelModule {
                                      {"allowed_updates", boost::json::array{"message"}}},
                                     10000);
       LogResult("setWebhook", r);
+      if (r.kind == ApiResult::Kind::kClientError) {
+        std::lock_guard lock(mutex_);
+        setup_problem_ =
+            "setWebhook was refused (HTTP " + std::to_string(r.status) + "): " + r.description;
+      }
     }
     if (settings_.mode == "polling" && !stopping_) {
       telegram::PollerOptions options;
@@ -123,6 +139,8 @@ class TelegramChannel final : public ChannelModule {
           [this](const std::vector<telegram::ParsedUpdate>& batch) { return DeliverBatch(batch); },
           options);
       poller_->Start();
+      std::lock_guard lock(mutex_);
+      poller_ready_ = true;
     }
   }
 
@@ -172,8 +190,10 @@ class TelegramChannel final : public ChannelModule {
   std::unique_ptr<telegram::Poller> poller_;
   std::thread setup_;
   std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::string username_;
+  std::string setup_problem_;  // set when a set-up call shows the channel cannot work
+  bool poller_ready_ = false;  // poller_ is built and started (it is written once, by SetUp)
 };
 
 }  // namespace

@@ -159,6 +159,22 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     return integration;
   }
 
+  // The prompt an integration names must exist and be enabled: a silent fallback to the
+  // built-in prompt would hide a typo (docs/webhooks.md promises "validated").
+  Status CheckPrompt(std::int64_t id) {
+    if (context_.prompts == nullptr) return {};
+    auto snapshot = context_.prompts->List();
+    if (!snapshot.ok()) return snapshot.error();
+    for (const Prompt& p : snapshot.value()->prompts) {
+      if (p.id != id) continue;
+      if (p.enabled) return {};
+      return InvalidArgument("prompt_id: prompt " + std::to_string(id) +
+                             " is disabled; enable it or send another");
+    }
+    return InvalidArgument("prompt_id: prompt " + std::to_string(id) +
+                           " does not exist (GET /api/prompts lists them)");
+  }
+
   void Inbound(const ExchangePtr& ex) {
     const Request& rq = ex->request();
     std::optional<Integration> integration = Authenticate(ex, rq.body);
@@ -170,6 +186,10 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     auto parsed = webhook::ParseInboundRequest(rq.body);
     if (!parsed.ok()) return ReplyError(ex, parsed.error());
     const webhook::InboundRequest& body = parsed.value();
+    if (body.prompt_id) {
+      Status known = CheckPrompt(*body.prompt_id);
+      if (!known.ok()) return ReplyError(ex, known.error());
+    }
     if (!body.callback_url.empty()) {
       Status allowed = CheckCallbackAtSubmission(body.callback_url, *integration);
       if (!allowed.ok()) return ReplyError(ex, allowed.error());

@@ -24,7 +24,7 @@ export RESULTS_FILE=$LOGDIR/results
 KEEP_LOGS=0
 
 CHECKS=(check_nginx.sh check_systemd.sh check_docker.py check_elk_mapping.py check_live_log.sh
-        check_elk_kibana.py check_elk_load.sh check_prometheus.sh check_deploy_sh.sh)
+        check_elk_kibana.py check_elk_load.sh check_prometheus.sh check_deploy_sh.sh check_timeouts.py)
 if [ $# -gt 0 ]; then
   sel=()
   for want in "$@"; do

@@ -143,5 +143,52 @@ TEST(TelegramPollingTest, PollsConfirmsOffsetsAndAnswers) {
   EXPECT_EQ(process.Stop(SIGTERM), 0);  // the long poll does not hold up the exit
 }
 
+
+TEST(TelegramPollingTest, AWebhookLeftSetIsDeletedAndPollingAnswers) {
+  FakeTelegramApi api;
+  api.Fail(
+      "getUpdates", 1, 409,
+      R"({"ok":false,"error_code":409,"description":"Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"})");
+  api.QueueUpdate(Update(700, 9009, "a story about foxes"));
+  TempDir dir;
+  StorybotProcess process(dir.path(), {{"STORYBOT_TELEGRAM_BOT_TOKEN", FakeTelegramApi::kToken},
+                                       {"STORYBOT_TELEGRAM_MODE", "polling"},
+                                       {"STORYBOT_TELEGRAM_API_URL", api.base_url()}});
+  ASSERT_TRUE(process.Start());
+  ASSERT_TRUE(api.WaitForSent(1));
+  EXPECT_EQ(api.calls("deleteWebhook"), 1);
+  EXPECT_EQ(Fetch("GET", process.base_url() + "/readyz").status, 200);
+  EXPECT_EQ(process.Stop(SIGTERM), 0);
+  std::ifstream log(dir.path() + "/logs/storybot.ndjson");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("Telegram webhook removed (deleteWebhook)"), std::string::npos);
+}
+
+TEST(TelegramPollingTest, AnotherPollerMakesReadyz503NamingTelegramAndWhy) {
+  FakeTelegramApi api;
+  api.Fail(
+      "getUpdates", 1000000, 409,
+      R"({"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"})");
+  TempDir dir;
+  StorybotProcess process(dir.path(), {{"STORYBOT_TELEGRAM_BOT_TOKEN", FakeTelegramApi::kToken},
+                                       {"STORYBOT_TELEGRAM_MODE", "polling"},
+                                       {"STORYBOT_TELEGRAM_API_URL", api.base_url()}});
+  ASSERT_TRUE(process.Start());
+  HttpResult ready;
+  for (int i = 0; i < 200; ++i) {  // bounded: 10 s
+    ready = Fetch("GET", process.base_url() + "/readyz");
+    if (ready.status == 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(ready.status, 503) << ready.body;
+  const auto body = boost::json::parse(ready.body);
+  EXPECT_EQ(body.at("checks").at("telegram").as_string(), "failing");
+  EXPECT_EQ(body.at("checks").at("database").as_string(), "ok");
+  const std::string why(body.at("problems").at("telegram").as_string());
+  EXPECT_NE(why.find("another getUpdates poller"), std::string::npos) << why;
+  EXPECT_EQ(api.calls("deleteWebhook"), 0);
+  EXPECT_EQ(process.Stop(SIGTERM), 0);  // the backoff wait does not hold up the exit
+}
+
 }  // namespace
 }  // namespace storybot::test

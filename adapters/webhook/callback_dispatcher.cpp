@@ -40,7 +40,18 @@ std::chrono::milliseconds CallbackDispatcher::Backoff(const CallbackOptions& opt
 Status CallbackDispatcher::Start() {
   auto pending = store_.PendingCallbacks();
   if (!pending.ok()) return pending.error();
+  const std::int64_t now = UnixNow();
   for (CallbackRecord& r : pending.value()) {
+    if (now > r.give_up_at) {
+      // The window ended while storybot was down: no attempt after it (docs/webhooks.md).
+      r.state = "expired";
+      logger_.Log(LogLevel::kError, "webhook callback expired",
+                  {{"storybot.integration", std::string_view(r.integration)},
+                   {"storybot.outcome", std::string_view(r.state)},
+                   {"labels.attempt", static_cast<std::int64_t>(r.attempts)}});
+      Persist(std::move(r));
+      continue;
+    }
     const Clock::time_point due{std::chrono::seconds(r.next_attempt_at)};
     Schedule(std::move(r), due);
   }
@@ -72,13 +83,28 @@ void CallbackDispatcher::Enqueue(CallbackRecord record, std::function<void(Statu
   });
 }
 
-void CallbackDispatcher::Schedule(CallbackRecord record, Clock::time_point due) {
+void CallbackDispatcher::Schedule(CallbackRecord record, Clock::time_point due,
+                                  int write_failures) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;  // still pending in the outbox: the next start picks it up
-    due_.emplace(due, std::move(record));
+    due_.emplace(due, Due{std::move(record), write_failures});
   }
   wake_.notify_one();
+}
+
+void CallbackDispatcher::Persist(CallbackRecord record, int failures) {
+  CallbackRecord copy = record;
+  store_.UpdateCallback(copy, [this, record = std::move(record), failures](Status stored) mutable {
+    if (stored.ok()) return;
+    const auto delay = std::chrono::seconds(1LL << std::min(failures, 6));
+    logger_.Log(LogLevel::kError, "cannot store a webhook callback's state; will retry the write",
+                {{"error.message", std::string_view(stored.error().message)},
+                 {"storybot.integration", std::string_view(record.integration)},
+                 {"storybot.outcome", std::string_view(record.state)},
+                 {"labels.write_failures", static_cast<std::int64_t>(failures + 1)}});
+    Schedule(std::move(record), Clock::now() + delay, failures + 1);
+  });
 }
 
 void CallbackDispatcher::Loop() {
@@ -86,9 +112,16 @@ void CallbackDispatcher::Loop() {
   while (!stopping_) {
     const auto now = Clock::now();
     while (!due_.empty() && due_.begin()->first <= now) {
-      CallbackRecord record = std::move(due_.begin()->second);
+      Due due = std::move(due_.begin()->second);
       due_.erase(due_.begin());
-      pool_.Post([this, record = std::move(record)]() mutable { Attempt(std::move(record)); });
+      if (due.write_failures >= 0) {
+        // On the pool: a store may call back at once, and Schedule takes this lock.
+        pool_.Post([this, due = std::move(due)]() mutable {
+          Persist(std::move(due.record), due.write_failures);
+        });
+        continue;
+      }
+      pool_.Post([this, record = std::move(due.record)]() mutable { Attempt(std::move(record)); });
     }
     if (due_.empty()) {
       wake_.wait(lock);
@@ -156,7 +189,14 @@ void CallbackDispatcher::Attempt(CallbackRecord record) {
                   {{"error.message", std::string_view(result.error)},
                    {"storybot.integration", std::string_view(record.integration)},
                    {"labels.attempt", static_cast<std::int64_t>(record.attempts)}});
-      store_.UpdateCallback(record, [](Status) {});
+      // Not retried if it fails: the row stays pending with its older schedule, and a late
+      // rewrite could overwrite the outcome of the attempt scheduled here.
+      store_.UpdateCallback(record, [this, integration = record.integration](Status stored) {
+        if (stored.ok()) return;
+        logger_.Log(LogLevel::kWarn, "cannot store a webhook callback's next attempt",
+                    {{"error.message", std::string_view(stored.error().message)},
+                     {"storybot.integration", std::string_view(integration)}});
+      });
       Schedule(std::move(record), due);
       return;
     }
@@ -168,7 +208,7 @@ void CallbackDispatcher::Attempt(CallbackRecord record) {
                {"storybot.outcome", std::string_view(record.state)},
                {"labels.attempt", static_cast<std::int64_t>(record.attempts)},
                {"http.response.status_code", static_cast<std::int64_t>(record.last_status)}});
-  store_.UpdateCallback(record, [](Status) {});
+  Persist(std::move(record));
 }
 
 }  // namespace storybot::webhook

@@ -7,7 +7,8 @@
 // dispatcher owns the long tail: exponential backoff with jitter (first retry after
 // `first_retry`, capped at `max_retry`) until `retry_window_s` has passed since the first
 // attempt; 410 ends it as "disabled", other 3xx/4xx as "failed", SSRF refusals as "refused".
-// Outbox rows survive restarts (Start() reloads the pending ones). Thread-safe.
+// Outbox rows survive restarts (Start() reloads the pending ones, and expires those whose window
+// ended while storybot was down). Thread-safe.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -50,9 +51,19 @@ class CallbackDispatcher {
 
  private:
   using Clock = std::chrono::system_clock;
-  void Schedule(CallbackRecord record, Clock::time_point due);
+  // What is due: an attempt, or only the write of a record whose state could not be stored.
+  struct Due {
+    CallbackRecord record;
+    int write_failures = -1;  // >= 0: a write to retry, after that many failures
+  };
+  void Schedule(CallbackRecord record, Clock::time_point due, int write_failures = -1);
   void Loop();
   void Attempt(CallbackRecord record);
+  // Stores `record`'s state. A write that fails is logged and retried with backoff (up to a
+  // minute apart) until it succeeds: an outcome is never dropped, since a delivered callback
+  // left pending would be sent again at the next start, and a storage error is no reason for
+  // another attempt.
+  void Persist(CallbackRecord record, int failures = 0);
 
   IntegrationStore& store_;
   const IntegrationRegistry& registry_;
@@ -63,7 +74,7 @@ class CallbackDispatcher {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::multimap<Clock::time_point, CallbackRecord> due_;
+  std::multimap<Clock::time_point, Due> due_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -346,6 +346,36 @@ TEST_F(WebhookTest, PendingCallbackResumesAfterARestartAndIsDeliveredOnce) {
   EXPECT_TRUE(CallbackVerifies(requests.back(), secret));
 }
 
+// The retry window ends while storybot is down (the row's give_up_at is moved into the past
+// instead of waiting a day): the next start marks it expired and sends nothing more.
+TEST_F(WebhookTest, ACallbackWhoseWindowEndedWhileStoppedExpiresAtStart) {
+  FakeHttpServer receiver;
+  receiver.On("POST", "/cb",
+              [&](const http::ExchangePtr& ex) { ex->Reply(http::JsonResponse(503, "{}")); });
+  const std::string secret = CreateIntegration("shop", "127.0.0.1");
+  auto accepted = Deliver(
+      "shop", secret, "msg_late",
+      R"({"user_id": "u1", "text": "owls", "callback_url": ")" + receiver.base_url() + R"(/cb"})");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::int64_t job_id = Json(accepted).at("job_id").as_int64();
+  ASSERT_TRUE(WaitFor([&] { return receiver.request_count() >= 1; }));
+  ASSERT_EQ(process_->Stop(SIGTERM), 0);
+  {
+    SQLite::Database db(dir_.path() + "/data/storybot.db", SQLite::OPEN_READWRITE);
+    ASSERT_EQ(db.execAndGet("SELECT state FROM webhook_callbacks").getString(), "pending");
+    db.exec("UPDATE webhook_callbacks SET give_up_at = strftime('%s','now') - 1");
+  }
+  const std::size_t before = receiver.request_count();
+  StartStorybot();
+  HttpResult status;
+  ASSERT_TRUE(WaitFor([&] {
+    status = Signed("GET", "/webhooks/shop/jobs/" + std::to_string(job_id), secret, "msg_st3");
+    return status.status == 200 && Json(status).at("callback").at("state").as_string() != "pending";
+  })) << status.body;
+  EXPECT_EQ(Json(status).at("callback").at("state").as_string(), "expired");
+  EXPECT_EQ(receiver.request_count(), before) << "an attempt after the window";
+}
+
 // STORYBOT_WEBHOOK_CALLBACK_RETRY_S=3: the first retry (2 s ± 20 %) falls inside the window, the
 // second (4 s more) after it.
 class WebhookShortWindowTest : public WebhookTest {

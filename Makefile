@@ -64,7 +64,7 @@ web: web-deps
 	cd admin-web && npm run build --silent
 
 run: build web
-	@mkdir -p data logs
+	@mkdir -p logs && mkdir -p -m 0700 data
 	@[ -f data/admin_token ] && [ -z "$$STORYBOT_ADMIN_TOKEN" ] && echo "admin token: $$(cat data/admin_token)" || true
 	@echo "starting storybot (Ctrl-C stops it; logs in ./logs/storybot.ndjson)"
 	@exec $(STORYBOT)

@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 20
 STORYBOT := $(BUILD_DIR)/storybot
 
 .PHONY: help run test bench deps-build deps-test deps-bench build web web-deps ctest web-test e2e \
-  deploy-test format clean asan fuzz tsan soak
+  deploy-test format clean asan fuzz tsan soak openapi-lint
 
 help:
 	@echo "make run    install, build and start storybot on http://127.0.0.1:8080"
@@ -64,7 +64,7 @@ web: web-deps
 	cd admin-web && npm run build --silent
 
 run: build web
-	@mkdir -p data logs
+	@mkdir -p logs && mkdir -p -m 0700 data
 	@[ -f data/admin_token ] && [ -z "$$STORYBOT_ADMIN_TOKEN" ] && echo "admin token: $$(cat data/admin_token)" || true
 	@echo "starting storybot (Ctrl-C stops it; logs in ./logs/storybot.ndjson)"
 	@exec $(STORYBOT)
@@ -74,6 +74,15 @@ ctest: build
 
 web-test: web-deps
 	cd admin-web && npm test --silent
+
+# http/openapi.yaml against Redocly's recommended rules, warnings as errors (tests/openapi/:
+# @redocly/cli pinned in its package-lock.json, installed with npm ci).
+tests/openapi/node_modules/.installed: tests/openapi/package-lock.json
+	cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+openapi-lint: tests/openapi/node_modules/.installed
+	cd tests/openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm run lint --silent
 
 tests/e2e/telegram/node_modules/.installed: tests/e2e/telegram/package-lock.json
 	cd tests/e2e/telegram && npm ci --no-audit --no-fund --loglevel=error
@@ -117,6 +126,7 @@ soak: deps-bench build
 
 test: deps-test build web
 	@$(MAKE) --no-print-directory ctest
+	@$(MAKE) --no-print-directory openapi-lint
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory web-test

@@ -1,5 +1,7 @@
 #include "app/application.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "app/admin_web_dir.h"
@@ -10,6 +12,7 @@
 #include "core/prompt_service.h"
 #include "core/secrets.h"
 #include "core/storage/database.h"
+#include "core/storage/file_modes.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_prompt_store.h"
@@ -64,10 +67,37 @@ Application::~Application() {
   if (parts_->logger) parts_->logger->Flush();
 }
 
+namespace {
+
+// The data directory is storybot's own (0700, files 0600: it holds every integration's secret):
+// created so, and checked at each start, since an older storybot, `mkdir` or a copy may have
+// left it readable. What is ours is tightened; all of it is logged.
+Status PrepareDataDir(const std::string& dir, Logger& logger) {
+  Status created = CreatePrivateDir(dir);
+  if (!created.ok()) return created;
+  for (const LooseMode& loose : TightenPrivateDir(dir)) {
+    const std::string found = FormatMode(loose.found);
+    const std::string wanted = FormatMode(loose.wanted);
+    logger.Log(LogLevel::kWarn,
+               loose.fixed ? "data directory entry was readable by others; tightened"
+                           : "data directory entry is readable by others; cannot tighten it",
+               {{"file.path", std::string_view(loose.path)},
+                {"file.mode", std::string_view(found)},
+                {"storybot.wanted_mode", std::string_view(wanted)},
+                {"error.message", std::string_view(loose.error)}});
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Application>> Application::Create(
     const Config& config, const std::vector<std::string>& config_warnings) {
   auto p = std::make_unique<Parts>();
   p->config = config;
+  // Whatever storybot creates is not world-readable: the logs end up 0640 (a log group may read
+  // them), the data directory and its files are 0700/0600 by their own modes.
+  ::umask(::umask(0) | S_IRWXO | S_IWGRP);
 
   Result<LogLevel> level = ParseLogLevel(config.log_level);
   if (!level.ok()) return level.error();
@@ -81,6 +111,8 @@ Result<std::unique_ptr<Application>> Application::Create(
   }
   for (const std::string& warning : config_warnings) p->logger->Log(LogLevel::kWarn, warning);
 
+  Status data_dir = PrepareDataDir(config.data_dir, *p->logger);
+  if (!data_dir.ok()) return data_dir.error();
   auto token = LoadOrCreateAdminToken(config.data_dir, config.admin_token);
   if (!token.ok()) return token.error();
   p->logger->AddSecret(token.value().value);

@@ -30,6 +30,8 @@ struct OutboundReply {
   std::string reply_context;
   std::string trace_id;
   std::string delivery_key;  // the dedupe key of the delivery being answered
+  std::string engine = {};   // the engine that wrote the story; empty: not known (a bot text or a
+                             // reply written before a restart)
 };
 
 enum class SendOutcome {

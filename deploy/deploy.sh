@@ -126,7 +126,8 @@ if ! getent passwd "$run_user" >/dev/null; then
   say "creating system user $run_user"
   useradd --system --user-group --home-dir "$data_dir" --shell /usr/sbin/nologin "$run_user"
 fi
-install -d -o "$run_user" -g "$run_user" -m 0750 "$data_dir" "$log_dir"
+install -d -o "$run_user" -g "$run_user" -m 0700 "$data_dir"
+install -d -o "$run_user" -g "$run_user" -m 0750 "$log_dir"
 install -d -m 0750 -g "$run_user" "$etc_dir"
 if [ ! -e "$etc_dir/storybot.env" ]; then
   install -m 0640 -g "$run_user" "$release/deploy/systemd/storybot.env.example" "$etc_dir/storybot.env"

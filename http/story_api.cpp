@@ -1,5 +1,7 @@
 #include "http/story_api.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <charconv>
 #include <random>
@@ -12,6 +14,8 @@ namespace {
 
 constexpr std::size_t kMaxRequestCharacters = 2000;
 constexpr std::size_t kMaxVariableCharacters = 1000;
+// Every channel storybot has (on or off: an off channel's conversations stay listed).
+constexpr std::array<std::string_view, 3> kChannels = {"telegram", "slack", "webhook"};
 
 // "variables": {"name": "value", …} with string values only.
 Result<TemplateVariables> ReadVariables(const boost::json::object& body) {
@@ -95,7 +99,12 @@ void Conversations(const ExchangePtr& ex, StoryApiDeps& deps) {
       return ReplyError(ex, InvalidArgument("limit: must be an integer in 1..200"));
     }
   }
+  // An enum in the API document: a misspelt channel is an error, not an empty list.
   const std::string channel = ex->request().QueryParam("channel");
+  if (!channel.empty() &&
+      std::find(kChannels.begin(), kChannels.end(), channel) == kChannels.end()) {
+    return ReplyError(ex, InvalidArgument("channel: must be one of telegram, slack, webhook"));
+  }
   deps.pool.Post([ex, &deps, limit, channel] {
     auto conversations = deps.chats.RecentConversations(limit, channel);
     if (!conversations.ok()) return ReplyError(ex, conversations.error());

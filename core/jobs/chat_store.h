@@ -20,6 +20,7 @@ struct Job {
   InboundMessage message;
   int attempts = 0;                  // send attempts so far
   std::optional<std::string> reply;  // set once written: a resend never writes a new story
+  std::string engine = {};           // who wrote `reply` (not stored: empty after a restart)
 };
 
 struct EnqueueResult {

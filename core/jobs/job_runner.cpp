@@ -160,7 +160,10 @@ void JobRunner::Process(Job job) {
   }
   writer_.Generate(std::move(decision.story), [this, job = std::move(job), update,
                                                language](Result<Story> story) mutable {
-    if (story.ok()) return Reply(std::move(job), story.value().text, update);
+    if (story.ok()) {
+      job.engine = story.value().engine;  // after an LLM fallback: "offline"
+      return Reply(std::move(job), story.value().text, update);
+    }
     logger_.Log(LogLevel::kError, "no engine could write the story",
                 {{"error.message", std::string_view(story.error().message)}}, job.message.trace_id);
     Reply(std::move(job), Text(BotText::kStoryFailed, language), {});
@@ -191,6 +194,7 @@ void JobRunner::Send(Job job) {
   }
   OutboundReply reply{job.message.channel,       job.message.chat_id,  *job.reply,
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
+  reply.engine = job.engine;
   auto shared = std::make_shared<Job>(std::move(job));
   sender->second->Send(
       reply,

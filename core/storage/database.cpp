@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "core/storage/file_modes.h"
+
 namespace storybot {
 
 const std::vector<Migration>& Migrations() {
@@ -120,8 +122,15 @@ Database::~Database() = default;
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   try {
+    // Private from the start: the file holds integration secrets, and SQLite creates the -wal
+    // and -shm files with the database file's mode.
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    if (!parent.empty()) {
+      Status dir = CreatePrivateDir(parent.string());
+      if (!dir.ok()) return dir.error();
+    }
+    Status file = CreatePrivateFile(path);
+    if (!file.ok()) return file.error();
     auto db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->setBusyTimeout(5000);

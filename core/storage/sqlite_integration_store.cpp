@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <boost/json.hpp>
+#include <future>
+#include <memory>
 
 #include "core/clock.h"
 
@@ -76,8 +78,20 @@ Result<std::vector<Integration>> SqliteIntegrationStore::List() {
   return out;
 }
 
+Status SqliteIntegrationStore::Write(const std::function<Status(SQLite::Database&)>& write) {
+  // On the writer's connection, as every other write: the read connection never waits in
+  // SQLite's busy handler behind a group commit (and holds up every reader meanwhile).
+  auto outcome = std::make_shared<Status>();
+  auto committed = std::make_shared<std::promise<Status>>();
+  writer_.Submit([&write, outcome](SQLite::Database& db) { *outcome = write(db); },
+                 [outcome, committed](Status status) {
+                   committed->set_value(status.ok() ? *outcome : status);
+                 });
+  return committed->get_future().get();  // `write` lives until here: the reference is safe
+}
+
 Status SqliteIntegrationStore::Create(const Integration& i) {
-  return db_.WithConnection([&](SQLite::Database& db) -> Status {
+  return Write([&](SQLite::Database& db) -> Status {
     SQLite::Statement q(db,
                         "INSERT INTO integrations (name, secret, previous_secret, "
                         "previous_expires_at, callback_allowlist, created_at, rotated_at) "
@@ -98,8 +112,7 @@ Result<Integration> SqliteIntegrationStore::Rotate(const std::string& name,
                                                    std::int64_t previous_expires_at,
                                                    const std::string& rotated_at) {
   std::optional<Integration> found;
-  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
-    SQLite::Transaction tx(db);
+  Status s = Write([&](SQLite::Database& db) -> Status {
     SQLite::Statement update(db,
                              "UPDATE integrations SET previous_secret = secret, "
                              "previous_expires_at = ?, secret = ?, rotated_at = ? WHERE name = ?");
@@ -112,7 +125,6 @@ Result<Integration> SqliteIntegrationStore::Rotate(const std::string& name,
         db, std::string("SELECT ") + kIntegrationColumns + " FROM integrations WHERE name = ?");
     q.bind(1, name);
     if (q.executeStep()) found = ReadIntegration(q);
-    tx.commit();
     return {};
   });
   if (!s.ok()) return s.error();
@@ -121,7 +133,7 @@ Result<Integration> SqliteIntegrationStore::Rotate(const std::string& name,
 }
 
 Status SqliteIntegrationStore::Delete(const std::string& name) {
-  return db_.WithConnection([&](SQLite::Database& db) -> Status {
+  return Write([&](SQLite::Database& db) -> Status {
     SQLite::Statement q(db, "DELETE FROM integrations WHERE name = ?");
     q.bind(1, name);
     if (q.exec() == 0) return NotFound("integration " + name + " does not exist");

@@ -5,8 +5,8 @@
 
 namespace storybot {
 
-// IntegrationStore on SQLite (migration 3): integrations are admin-rate writes on the shared
-// connection; the callback outbox goes through the group-commit writer.
+// IntegrationStore on SQLite (migration 3): reads on the shared connection; every write (the
+// integrations and the callback outbox) through the group-commit writer, the one writer.
 class SqliteIntegrationStore final : public IntegrationStore {
  public:
   // Both must outlive the store.
@@ -28,6 +28,8 @@ class SqliteIntegrationStore final : public IntegrationStore {
                                            const std::string& chat_id) override;
 
  private:
+  // Runs `write` in the writer's next batch and waits for its commit.
+  Status Write(const std::function<Status(SQLite::Database&)>& write);
   Result<std::optional<WebhookJob>> FindJobWhere(const std::string& where,
                                                  const std::function<void(void*)>& bind);
   Database& db_;

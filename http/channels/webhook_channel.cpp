@@ -293,10 +293,14 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     return o;
   }
 
-  // The answer fields a story reply carries (sync body and callback data).
-  boost::json::object StoryObject(const std::string& story, const std::string& chat_id) {
-    boost::json::object o{{"story", story},
-                          {"engine", context_.config.llm.base_url.empty() ? "offline" : "openai"}};
+  // The answer fields a story reply carries (sync body and callback data). `engine` is the one
+  // that wrote the story (offline after an LLM fallback); when that is not known (a reply saved
+  // before a restart, a replay answered from the store), the configured one.
+  boost::json::object StoryObject(const std::string& story, const std::string& chat_id,
+                                  const std::string& engine = "") {
+    const char* configured = context_.config.llm.base_url.empty() ? "offline" : "openai";
+    boost::json::object o{{"story", story}};
+    o["engine"] = engine.empty() ? boost::json::string(configured) : boost::json::string(engine);
     auto conversation = store_.FindConversation(std::string(kChannel), chat_id);
     const ConversationRef ref = conversation.ok() ? conversation.value() : ConversationRef{};
     o["prompt_id"] = ref.prompt_id ? boost::json::value(ref.prompt_id) : nullptr;
@@ -310,7 +314,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     const auto parsed = boost::json::parse(reply.reply_context, ec);
     const boost::json::object context =
         !ec && parsed.is_object() ? parsed.as_object() : boost::json::object{};
-    boost::json::object answer = StoryObject(reply.text, reply.chat_id);
+    boost::json::object answer = StoryObject(reply.text, reply.chat_id, reply.engine);
     const std::string callback_url = Field(context, "callback_url");
     if (callback_url.empty()) {
       CompleteWaiters(reply.delivery_key, answer);

@@ -152,6 +152,12 @@ void JobRunner::Process(Job job) {
   update.prompt_id = decision.prompt_id;
   update.request = decision.request;
   update.seed = decision.story.seed;
+  update.user_name = decision.story.user_name;
+  update.language = std::string(LanguageCode(decision.language));
+  update.premise = decision.story.premise;
+  if (decision.story.premise_language) {
+    update.premise_language = std::string(LanguageCode(*decision.story.premise_language));
+  }
   update.user_turn = decision.story.prompt;
   decision.story.trace_id = job.message.trace_id;
   const Language language = decision.language;

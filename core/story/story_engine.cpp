@@ -71,8 +71,9 @@ ParsedCommand ParseCommand(std::string_view text) {
 }
 
 const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view theme,
-                           std::string& request) {
+                           std::string& request, bool* by_title) {
   theme = Trim(theme);
+  if (by_title != nullptr) *by_title = false;
   request = std::string(theme);
   const std::string lowered = AsciiLower(theme);
   const Prompt* best = nullptr;
@@ -88,6 +89,7 @@ const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view 
     }
   }
   if (best != nullptr) {
+    if (by_title != nullptr) *by_title = true;
     request = std::string(DropSeparator(theme.substr(best_length)));
     return best;
   }
@@ -95,6 +97,16 @@ const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view 
     if (p.enabled) return &p;
   }
   return nullptr;
+}
+
+std::optional<Language> PromptLanguage(std::string_view source) {
+  Result<Template> parsed = Template::Parse(source);
+  if (!parsed.ok()) return std::nullopt;
+  const std::string words = parsed.value().Render({});
+  // The hint decides only when the text has no signal, so two opposite hints reveal whether it has.
+  if (DetectLanguage(words, "en") == Language::kChinese) return Language::kChinese;
+  if (DetectLanguage(words, "zh") == Language::kEnglish) return Language::kEnglish;
+  return std::nullopt;
 }
 
 StoryRequest BuildStoryRequest(const Prompt* prompt, std::string_view request,
@@ -118,6 +130,8 @@ StoryRequest BuildStoryRequest(const Prompt* prompt, std::string_view request,
   if (at != std::string::npos) system.replace(at, 10, LanguageName(language));
   story.system_prompt = std::move(system);
   story.prompt = parsed.value().Render(variables);
+  story.premise = story.prompt;
+  if (prompt != nullptr) story.premise_language = PromptLanguage(prompt->content);
   story.language = language;
   story.user_name = std::string(user_name);
   story.request = std::string(request);
@@ -175,7 +189,7 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
   const ParsedCommand command = ParseCommand(message.text);
   Decision d;
   // The command word itself says nothing about the language: only what follows it does.
-  d.language = DetectLanguage(command.argument, message.language_hint);
+  d.language = DetectLanguage(command.argument, message.language_hint, message.language);
   switch (command.command) {
     case Command::kStart:
       d.text = Text(BotText::kGreeting, d.language, message.user_name);
@@ -205,13 +219,24 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
       for (const Prompt& p : prompts) {
         if (p.id == state.prompt_id) prompt = &p;
       }
-      d.language = DetectLanguage(state.request + " " + command.argument, message.language_hint);
+      // The story keeps its language and its hero unless the reader now chooses explicitly.
+      const std::optional<Language> stored = LanguageFromCode(state.language);
+      d.language =
+          stored && !LanguageFromCode(message.language)
+              ? *stored
+              : DetectLanguage(state.request + " " + command.argument, message.language_hint,
+                               message.language);
       d.kind = Decision::Kind::kStory;
       d.continues = true;
       d.prompt_id = prompt != nullptr ? prompt->id : 0;
       d.request = state.request;
-      d.story = BuildStoryRequest(prompt, state.request, message.user_name, d.language,
-                                  message.channel, {}, options, state.seed);
+      const std::string& hero = state.user_name.empty() ? message.user_name : state.user_name;
+      d.story = BuildStoryRequest(prompt, state.request, hero, d.language, message.channel, {},
+                                  options, state.seed);
+      if (!state.premise.empty()) {  // the premise as chapter 1 had it, even if the prompt changed
+        d.story.premise = state.premise;
+        d.story.premise_language = LanguageFromCode(state.premise_language);
+      }
       d.story.chapter = state.chapter + 1;
       d.story.history = TrimHistory(state.turns, options.history_token_budget);
       std::string next = d.language == Language::kChinese
@@ -224,9 +249,11 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
     }
     case Command::kStory: {
       std::string request;
-      const Prompt* prompt = ChoosePrompt(prompts, command.argument, request);
+      bool by_title = false;
+      const Prompt* prompt = ChoosePrompt(prompts, command.argument, request, &by_title);
       if (message.prompt_id != 0) {  // an integration chose the prompt: the whole text is the wish
         request = command.argument;
+        by_title = false;
         prompt = nullptr;
         for (const Prompt& p : prompts) {
           if (p.id == message.prompt_id) prompt = &p;
@@ -239,6 +266,7 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
                                   TemplateVariables(message.variables.begin(),
                                                     message.variables.end()),
                                   options, new_seed);
+      if (by_title) d.story.theme = prompt->title;  // "/story dragons": the title is the theme
       return d;
     }
   }

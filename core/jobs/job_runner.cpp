@@ -198,9 +198,9 @@ void JobRunner::Send(Job job) {
   OutboundReply reply{job.message.channel,       job.message.chat_id,  *job.reply,
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
   auto shared = std::make_shared<Job>(std::move(job));
-  sender->second->Send(
-      reply,
-      [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result), false); });
+  sender->second->Send(reply, [this, shared](SendResult result) {
+    OnSent(std::move(*shared), std::move(result), false);
+  });
 }
 
 void JobRunner::OnSent(Job job, SendResult result, bool holds_worker) {

@@ -56,8 +56,8 @@ Language DetectLanguage(std::string_view text, std::string_view hint,
   if (const auto chosen = LanguageFromCode(explicit_choice)) return *chosen;
   // Little words that only a phrase has: a name or a single word ("Elsa", "dragons") has none.
   static constexpr std::string_view kEnglishWords[] = {
-      "a",    "an",   "the",  "about", "story", "stories", "tale", "please", "me",  "and",
-      "of",   "with", "tell", "my",    "for",   "is",      "who",  "to",     "in",  "want"};
+      "a",  "an",   "the",  "about", "story", "stories", "tale", "please", "me", "and",
+      "of", "with", "tell", "my",    "for",   "is",      "who",  "to",     "in", "want"};
   std::size_t words = 0;
   bool english_word = false;
   std::string word;  // the current Latin word, lower-cased; '#' stands for an accented letter

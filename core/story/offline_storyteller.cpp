@@ -737,16 +737,15 @@ std::array<std::size_t, 10> ProblemOrder(Rng& rng) {
   return order;
 }
 
-
 // ---- The premise: what the admin's prompt sets up -------------------------------------------
 
 // What a rendered prompt says about the story, read with a few patterns (not a parser: prompts
 // are free text, and anything not found is filled in from the banks).
 struct Premise {
-  std::string opening;   // its narrative sentences, as written: the story starts with them
-  std::string subject;   // an instruction's subject: "Write a story about X" → X
-  std::string creature;  // "a talking cat" / "一只会说话的猫"
-  std::string creature_the;  // "the talking cat" / "这只会说话的猫"
+  std::string opening;        // its narrative sentences, as written: the story starts with them
+  std::string subject;        // an instruction's subject: "Write a story about X" → X
+  std::string creature;       // "a talking cat" / "一只会说话的猫"
+  std::string creature_the;   // "the talking cat" / "这只会说话的猫"
   std::string creature_name;  // "Zog" in "a dragon named Zog"; else empty
   std::string place;          // "a castle made of clouds" / "海底的城堡"
   std::string place_short;    // "the castle" / "城堡"
@@ -805,8 +804,13 @@ std::vector<std::string> Sentences(std::string_view premise) {
       finish();
       continue;
     }
-    if (cp < 0x80 && std::string_view("<>{}[]*_`|\\~#^").find(static_cast<char>(cp)) !=
-                         std::string_view::npos) {
+    if (cp == '<') {  // an HTML tag goes as a whole: "<b>Ada</b>" is "Ada"
+      const std::size_t close = valid.find('>', pos);
+      if (close != std::string::npos && close - pos < 64) pos = close + 1;
+      continue;
+    }
+    if (cp < 0x80 &&
+        std::string_view("<>{}[]*_`|\\~#^").find(static_cast<char>(cp)) != std::string_view::npos) {
       continue;  // markup: dropped, so that a prompt cannot format or template the story
     }
     if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD || cp == 0xFEFF ||
@@ -826,16 +830,18 @@ std::vector<std::string> Sentences(std::string_view premise) {
   return out;
 }
 
-// Lower-cased ASCII words of an English text; other characters separate words.
+// Lower-cased ASCII words of an English text; other characters separate words, and
+// punctuation is a "." word (a phrase never runs past it).
 std::vector<std::string> Words(std::string_view text) {
   std::vector<std::string> words;
   std::string word;
   for (const char c : text) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || c == '-') {
       word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else if (!word.empty()) {
-      words.push_back(std::move(word));
+    } else {
+      if (!word.empty()) words.push_back(std::move(word));
       word.clear();
+      if (std::string_view(".,;:!?").find(c) != std::string_view::npos) words.emplace_back(".");
     }
   }
   if (!word.empty()) words.push_back(std::move(word));
@@ -859,11 +865,13 @@ bool IsInstruction(std::string_view sentence, bool zh) {
     return sentence.find("关于") != std::string_view::npos &&
            sentence.find("故事") != std::string_view::npos;
   }
-  const std::vector<std::string> words = Words(sentence);
+  std::vector<std::string> words = Words(sentence);
+  std::erase(words, ".");
   if (words.empty()) return true;
-  if (OneOf(words[0], {"tell", "write", "make", "create", "compose", "generate", "give", "use",
-                       "keep", "include", "end", "start", "begin", "please", "avoid", "do",
-                       "don't", "add", "mention", "let", "answer", "reply", "respond", "aim"})) {
+  if (OneOf(words[0],
+            {"tell",  "write",   "make",    "create", "compose", "generate", "give",    "use",
+             "keep",  "include", "end",     "start",  "begin",   "please",   "avoid",   "do",
+             "don't", "add",     "mention", "let",    "answer",  "reply",    "respond", "aim"})) {
     return true;
   }
   for (std::size_t i = 0; i < words.size() && i < 5; ++i) {
@@ -876,13 +884,14 @@ bool IsInstruction(std::string_view sentence, bool zh) {
 
 // Words that end a noun phrase: "a dragon who …" is "a dragon".
 bool EndsNounPhrase(std::string_view w) {
-  return OneOf(w, {"who",   "that",  "which",  "and",   "with",  "in",      "on",    "at",
-                   "from",  "named", "called", "to",    "was",   "is",      "were",  "are",
-                   "had",   "has",   "for",    "of",    "by",    "near",    "under", "behind",
-                   "inside","whose", "because","but",   "so",    "when",    "while", "where",
-                   "into",  "beside","over",   "across","through","once",   "one",   "lived",
-                   "lives", "said",  "says",   "asked", "looked","wanted",  "wants", "could",
-                   "would", "will",  "can",    "did",   "does",  "then",    "there", "as"});
+  return OneOf(
+      w, {".",       "who",     "that",   "which", "and",   "with",  "in",     "on",     "at",
+          "from",    "named",   "called", "to",    "was",   "is",    "were",   "are",    "had",
+          "has",     "for",     "of",     "by",    "near",  "under", "behind", "inside", "whose",
+          "because", "but",     "so",     "when",  "while", "where", "into",   "beside", "over",
+          "across",  "through", "once",   "one",   "lived", "lives", "said",   "says",   "asked",
+          "looked",  "wanted",  "wants",  "could", "would", "will",  "can",    "did",    "does",
+          "then",    "there",   "as"});
 }
 
 // Original-case words of `sentence`, for quoting what a pattern found.
@@ -892,9 +901,10 @@ std::vector<std::string> CasedWords(std::string_view text) {
   for (const char c : text) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || c == '-') {
       word += c;
-    } else if (!word.empty()) {
-      words.push_back(std::move(word));
+    } else {
+      if (!word.empty()) words.push_back(std::move(word));
       word.clear();
+      if (std::string_view(".,;:!?").find(c) != std::string_view::npos) words.emplace_back(".");
     }
   }
   if (!word.empty()) words.push_back(std::move(word));
@@ -921,9 +931,10 @@ void ReadEnglish(std::string_view text, Premise& premise) {
     return end;
   };
   const auto not_a_creature = [](std::string_view head) {
-    return OneOf(head, {"time", "day", "morning", "night", "evening", "afternoon", "while",
-                        "story", "tale", "adventure", "way", "bit", "lot", "dream", "moment",
-                        "child", "girl", "boy", "kid", "little", "big", "friend", "place"});
+    return OneOf(
+        head, {"time", "day",       "morning", "night",  "evening", "afternoon", "while",  "story",
+               "tale", "adventure", "way",     "bit",    "lot",     "dream",     "moment", "child",
+               "girl", "boy",       "kid",     "little", "big",     "friend",    "place"});
   };
   // 1. "a dragon named Zog"; 2. "met a dragon"; 3. "about a dragon who"; 4. "with a dragon".
   int best_rank = 99;
@@ -937,10 +948,11 @@ void ReadEnglish(std::string_view text, Premise& premise) {
     if (end + 1 < lower.size() && OneOf(lower[end], {"named", "called"})) {
       rank = 1;
       name = cased[end + 1];
-    } else if (OneOf(before, {"met", "meets", "meet", "meeting", "found", "finds", "find",
-                              "befriended", "befriends", "discovered", "discovers", "saw",
-                              "sees", "rescued", "rescues", "adopted", "adopts", "helped",
-                              "helps", "visited", "visits"})) {
+    } else if (OneOf(before,
+                     {"met",   "meets",      "meet",      "meeting",    "found",     "finds",
+                      "find",  "befriended", "befriends", "discovered", "discovers", "saw",
+                      "sees",  "rescued",    "rescues",   "adopted",    "adopts",    "helped",
+                      "helps", "visited",    "visits"})) {
       rank = 2;
     } else if (before == "about" && end < lower.size() &&
                OneOf(lower[end], {"who", "that", "which", "whose"})) {
@@ -973,14 +985,14 @@ void ReadEnglish(std::string_view text, Premise& premise) {
     }
     if (head == 0) head = end - 1;
     if (end <= i + 2 || head < i + 2) continue;
-    if (OneOf(lower[head], {"edge", "middle", "top", "bottom", "heart", "side", "foot",
-                            "corner", "centre", "center"})) {
+    if (OneOf(lower[head], {"edge", "middle", "top", "bottom", "heart", "side", "foot", "corner",
+                            "centre", "center"})) {
       head = end - 1;
     }
     if (OneOf(lower[end - 1], {"of", "made", "full", "the", "a", "an"})) continue;
     if (OneOf(lower[head], {"morning", "evening", "night", "day", "afternoon", "time", "hurry",
-                            "while", "moment", "way", "end", "world", "spring", "summer",
-                            "autumn", "winter", "dark", "sky", "air"})) {
+                            "while", "moment", "way", "end", "world", "spring", "summer", "autumn",
+                            "winter", "dark", "sky", "air"})) {
       continue;
     }
     premise.place = Join(cased, i + 1, end);
@@ -994,8 +1006,8 @@ void ReadChinese(std::string_view text, Premise& premise) {
   const std::vector<std::string> cps = CodePoints(text);
   const auto is_punct = [](const std::string& c) {
     return c.size() == 1 || c == "，" || c == "。" || c == "！" || c == "？" || c == "、" ||
-           c == "；" || c == "：" || c == "“" || c == "”" || c == "‘" || c == "’" ||
-           c == "「" || c == "」";
+           c == "；" || c == "：" || c == "“" || c == "”" || c == "‘" || c == "’" || c == "「" ||
+           c == "」";
   };
   const auto at = [&](std::size_t i, std::string_view word) {  // cps[i..] starts with `word`
     std::string joined;
@@ -1020,8 +1032,8 @@ void ReadChinese(std::string_view text, Premise& premise) {
       if (is_punct(cps[j])) break;
       if (count > 0) {
         bool stop = false;
-        for (const std::string_view w : {"住在", "正在", "在", "和", "跟", "它", "他", "她",
-                                         "每天", "总是", "就", "一起"}) {
+        for (const std::string_view w :
+             {"住在", "正在", "在", "和", "跟", "它", "他", "她", "每天", "总是", "就", "一起"}) {
           stop = stop || at(j, w);
         }
         if (stop) break;
@@ -1082,20 +1094,26 @@ void ReadChinese(std::string_view text, Premise& premise) {
 // the story cannot quote it.
 Premise ReadPremise(std::string_view text, bool zh) {
   Premise premise;
+  std::string instructions;  // read for a creature and a place, never quoted
   std::size_t quoted_words = 0;
   for (const std::string& sentence : Sentences(text)) {
     if (IsChineseSentence(sentence) != zh) continue;
     if (IsInstruction(sentence, zh)) {
       if (premise.subject.empty()) premise.subject = ExtractTheme(sentence, false, 12, 60);
+      instructions += sentence + (zh ? "。" : ". ");
       continue;
     }
-    const std::size_t words = zh ? utf8::CodePointCount(sentence) / 2 : Words(sentence).size();
-    if (words < 2 || quoted_words + words > 70) continue;  // keep the story's length in range
+    // A scrap such as a rendered "{{request}}" ("a moon") is not a sentence of the story.
+    const std::size_t words =
+        zh ? utf8::CodePointCount(sentence) / 2
+           : Words(sentence).size() -
+                 static_cast<std::size_t>(std::ranges::count(Words(sentence), std::string(".")));
+    if (words < (zh ? 3u : 4u) || quoted_words + words > 70) continue;  // keeps the length
     if (!premise.opening.empty() && !zh) premise.opening += ' ';
     premise.opening += sentence;
     quoted_words += words;
   }
-  const std::string all = premise.opening + (zh ? "。" : ". ") + premise.subject;
+  const std::string all = premise.opening + (zh ? "。" : ". ") + instructions;
   zh ? ReadChinese(all, premise) : ReadEnglish(all, premise);
   return premise;
 }
@@ -1108,6 +1126,8 @@ std::string CapitalizeSentences(std::string text) {
     if (start && c >= 'a' && c <= 'z') text[i] = static_cast<char>(c - 'a' + 'A');
     if (c == '.' || c == '!' || c == '?' || c == '\n') {
       start = true;
+    } else if (c == '"' && i > 0 && std::string_view(".!?,").find(text[i - 1]) != text.npos) {
+      start = false;  // a closing quote: "What shall we do?" asked Pip.
     } else if (c != ' ' && c != '"') {
       start = false;
     }
@@ -1144,12 +1164,12 @@ constexpr std::array<const char*, 4> kPremiseHelpsZh = {
 constexpr std::array<const char*, 3> kBridgesEn = {
     "{Kt}'s name was {c}, and home was {s}.",
     "{Kt} was called {c}. It all happened in {s}.",
-    "And so began the adventure of {h} and {c}, {k}, in {s}.",
+    "And so began the adventure of {h} and {kt}, whose name was {c}, in {s}.",
 };
 constexpr std::array<const char*, 3> kBridgesZh = {
     "{kt}名叫{c}，就住在{s}。",
     "{kt}的名字叫{c}。事情就发生在{s}。",
-    "就这样，{h}和{k}{c}在{s}开始了一场冒险。",
+    "就这样，{h}和{kt}{c}在{s}开始了一场冒险。",
 };
 // When the prompt brought no companion.
 constexpr std::array<const char*, 2> kPlainBridgesEn = {
@@ -1250,8 +1270,13 @@ std::string WriteOfflineStory(const StoryRequest& request) {
   } else {
     paragraphs.push_back(zh ? "第" + ChineseNumber(chapter) + "章"
                             : "Chapter " + std::to_string(chapter));
-    paragraphs.push_back(Fill(pick(bank.recaps), values) + std::string(space) +
-                         trait_line);
+    // The prompt's creature is named again: the reader meets it in every chapter.
+    const std::string again = creature ? Fill(zh ? "{kt}{c}还是和从前一样，随时准备着新的冒险。"
+                                                 : "{Kt}, {c}, was as ready for adventure as ever.",
+                                              values) +
+                                             std::string(space)
+                                       : std::string();
+    paragraphs.push_back(Fill(pick(bank.recaps), values) + std::string(space) + again + trait_line);
   }
   paragraphs.push_back(Fill(pick(bank.troubles), values) + std::string(space) +
                        Fill(pick(bank.worries), values));

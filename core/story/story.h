@@ -53,9 +53,9 @@ struct StoryRequest {
   std::optional<Language> premise_language;
   // What the story is about: the request's subject, or the title the request matched.
   std::string theme;
-  std::uint64_t seed = 0;    // stable per conversation: the offline storyteller keeps its cast
-  int chapter = 1;           // 1 for a new story, 2.. for /continue
-  std::string trace_id;      // forwarded to outbound calls as X-Trace-Id
+  std::uint64_t seed = 0;  // stable per conversation: the offline storyteller keeps its cast
+  int chapter = 1;         // 1 for a new story, 2.. for /continue
+  std::string trace_id;    // forwarded to outbound calls as X-Trace-Id
   int max_tokens = 800;
   double temperature = 0.8;
 };

@@ -1,6 +1,7 @@
 #include "core/story/story_engine.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/story/bot_texts.h"
 #include "core/utf8.h"
@@ -51,6 +52,18 @@ std::string_view DropSeparator(std::string_view rest) {
   return rest;
 }
 
+// "Dragons" reads as "dragons" inside a sentence; "Harry Potter" keeps its capitals.
+std::string TitleAsTheme(std::string_view title) {
+  std::string theme(Trim(title));
+  const bool one_word = theme.find(' ') == std::string::npos;
+  if (one_word && theme.size() > 1 && std::isupper(static_cast<unsigned char>(theme[0])) &&
+      std::all_of(theme.begin() + 1, theme.end(),
+                  [](char c) { return !std::isupper(static_cast<unsigned char>(c)); })) {
+    theme[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(theme[0])));
+  }
+  return theme;
+}
+
 }  // namespace
 
 ParsedCommand ParseCommand(std::string_view text) {
@@ -71,7 +84,7 @@ ParsedCommand ParseCommand(std::string_view text) {
 }
 
 const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view theme,
-                           std::string& request, bool* by_title) {
+                           std::string& request, bool* by_title, std::optional<Language> reader) {
   theme = Trim(theme);
   if (by_title != nullptr) *by_title = false;
   request = std::string(theme);
@@ -93,10 +106,17 @@ const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view 
     request = std::string(DropSeparator(theme.substr(best_length)));
     return best;
   }
-  for (const Prompt& p : prompts) {  // ordered by id: the first enabled one is the default
-    if (p.enabled) return &p;
+  // Ordered by id: the first enabled one in the reader's language is the default, else the first
+  // enabled one (a prompt without words of its own, such as "{{request}}", suits every reader).
+  const Prompt* first = nullptr;
+  for (const Prompt& p : prompts) {
+    if (!p.enabled) continue;
+    if (first == nullptr) first = &p;
+    if (!reader) break;
+    const std::optional<Language> language = PromptLanguage(p.content);
+    if (!language || *language == *reader) return &p;
   }
-  return nullptr;
+  return first;
 }
 
 std::optional<Language> PromptLanguage(std::string_view source) {
@@ -221,11 +241,10 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
       }
       // The story keeps its language and its hero unless the reader now chooses explicitly.
       const std::optional<Language> stored = LanguageFromCode(state.language);
-      d.language =
-          stored && !LanguageFromCode(message.language)
-              ? *stored
-              : DetectLanguage(state.request + " " + command.argument, message.language_hint,
-                               message.language);
+      d.language = stored && !LanguageFromCode(message.language)
+                       ? *stored
+                       : DetectLanguage(state.request + " " + command.argument,
+                                        message.language_hint, message.language);
       d.kind = Decision::Kind::kStory;
       d.continues = true;
       d.prompt_id = prompt != nullptr ? prompt->id : 0;
@@ -250,7 +269,8 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
     case Command::kStory: {
       std::string request;
       bool by_title = false;
-      const Prompt* prompt = ChoosePrompt(prompts, command.argument, request, &by_title);
+      const Prompt* prompt =
+          ChoosePrompt(prompts, command.argument, request, &by_title, d.language);
       if (message.prompt_id != 0) {  // an integration chose the prompt: the whole text is the wish
         request = command.argument;
         by_title = false;
@@ -262,11 +282,13 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
       d.kind = Decision::Kind::kStory;
       d.prompt_id = prompt != nullptr ? prompt->id : 0;
       d.request = request;
-      d.story = BuildStoryRequest(prompt, request, message.user_name, d.language, message.channel,
-                                  TemplateVariables(message.variables.begin(),
-                                                    message.variables.end()),
-                                  options, new_seed);
-      if (by_title) d.story.theme = prompt->title;  // "/story dragons": the title is the theme
+      d.story = BuildStoryRequest(
+          prompt, request, message.user_name, d.language, message.channel,
+          TemplateVariables(message.variables.begin(), message.variables.end()), options, new_seed);
+      if (by_title && request.empty()) {  // "/story dragons": the title is the theme
+        d.story.theme = TitleAsTheme(prompt->title);
+        d.request = d.story.theme;  // kept, so that /continue has the same theme
+      }
       return d;
     }
   }

@@ -65,10 +65,12 @@ struct Decision {
 
 // Chooses the prompt for `theme`: an enabled prompt whose title matches (case-insensitive, also
 // as the first words of the theme, which are then dropped from the request), else the lowest-id
-// enabled prompt, else none (the built-in one). `request` receives what is left of the theme;
+// enabled prompt (with `reader`: the lowest-id one in the reader's language or without words of
+// its own, if any), else none (the built-in one). `request` receives what is left of the theme;
 // `by_title`, when given, whether a title matched.
 const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view theme,
-                           std::string& request, bool* by_title = nullptr);
+                           std::string& request, bool* by_title = nullptr,
+                           std::optional<Language> reader = std::nullopt);
 
 // The language of a prompt template's own words (its literal text and fallbacks): Chinese with
 // ideographs, English with an English phrase, else none (e.g. "{{request}}").

@@ -13,7 +13,9 @@ struct InboundMessage {
   std::string chat_id;  // replies go here; per-chat order is kept
   std::string user_id;
   std::string user_name;      // display name; may be empty
-  std::string language_hint;  // e.g. Telegram's language_code; may be empty
+  std::string language_hint;  // the client's setting, e.g. Telegram's language_code; may be empty
+  // The reader's explicit choice (the webhook's "language"): wins over the text and the hint.
+  std::string language;
   std::string text;
   std::string reply_context;  // channel-specific JSON the sender needs (thread_ts, callback_url…)
   std::string trace_id;

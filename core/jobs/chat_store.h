@@ -32,10 +32,14 @@ struct EnqueueResult {
 struct ChatUpdate {
   enum class Kind { kNone, kNewStory, kContinue, kReset };
   Kind kind = Kind::kNone;
-  std::int64_t prompt_id = 0;  // kNewStory
-  std::string request;         // kNewStory
-  std::uint64_t seed = 0;      // kNewStory
-  std::string user_turn;       // what was asked (kept in the story's history)
+  std::int64_t prompt_id = 0;    // kNewStory
+  std::string request;           // kNewStory
+  std::uint64_t seed = 0;        // kNewStory
+  std::string user_name;         // kNewStory: the hero (ChatState::user_name)
+  std::string language;          // kNewStory: "en" or "zh"
+  std::string premise;           // kNewStory: the rendered prompt
+  std::string premise_language;  // kNewStory: "en", "zh" or empty
+  std::string user_turn;         // what was asked (kept in the story's history)
 };
 
 enum class JobEnd { kDone, kDead, kFailed };

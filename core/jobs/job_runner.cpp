@@ -152,6 +152,12 @@ void JobRunner::Process(Job job) {
   update.prompt_id = decision.prompt_id;
   update.request = decision.request;
   update.seed = decision.story.seed;
+  update.user_name = decision.story.user_name;
+  update.language = std::string(LanguageCode(decision.language));
+  update.premise = decision.story.premise;
+  if (decision.story.premise_language) {
+    update.premise_language = std::string(LanguageCode(*decision.story.premise_language));
+  }
   update.user_turn = decision.story.prompt;
   decision.story.trace_id = job.message.trace_id;
   const Language language = decision.language;
@@ -196,9 +202,9 @@ void JobRunner::Send(Job job) {
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
   reply.engine = job.engine;
   auto shared = std::make_shared<Job>(std::move(job));
-  sender->second->Send(
-      reply,
-      [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result), false); });
+  sender->second->Send(reply, [this, shared](SendResult result) {
+    OnSent(std::move(*shared), std::move(result), false);
+  });
 }
 
 void JobRunner::OnSent(Job job, SendResult result, bool holds_worker) {

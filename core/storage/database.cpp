@@ -96,6 +96,12 @@ const std::vector<Migration>& Migrations() {
         );
         CREATE INDEX webhook_callbacks_by_state ON webhook_callbacks (state, next_attempt_at);
       )sql"},
+      {4, "a conversation's story keeps its hero, language and premise for /continue", R"sql(
+        ALTER TABLE conversations ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conversations ADD COLUMN language TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conversations ADD COLUMN premise TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conversations ADD COLUMN premise_language TEXT NOT NULL DEFAULT '';
+      )sql"},
   };
   return migrations;
 }

@@ -56,6 +56,7 @@ std::string MessageToJson(const InboundMessage& m) {
                                                     {"user_id", m.user_id},
                                                     {"user_name", m.user_name},
                                                     {"language_hint", m.language_hint},
+                                                    {"language", m.language},
                                                     {"text", m.text},
                                                     {"reply_context", m.reply_context},
                                                     {"trace_id", m.trace_id},
@@ -74,6 +75,7 @@ Result<InboundMessage> MessageFromJson(const std::string& json) {
   message.user_id = Field(o, "user_id");
   message.user_name = Field(o, "user_name");
   message.language_hint = Field(o, "language_hint");
+  message.language = Field(o, "language");
   message.text = Field(o, "text");
   message.reply_context = Field(o, "reply_context");
   message.trace_id = Field(o, "trace_id");
@@ -146,8 +148,9 @@ Result<ChatState> SqliteChatStore::LoadChat(const std::string& channel,
   ChatState state;
   Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
     SQLite::Statement q(db,
-                        "SELECT id, has_story, prompt_id, request, seed, chapter FROM "
-                        "conversations WHERE channel = ? AND chat_id = ?");
+                        "SELECT id, has_story, prompt_id, request, seed, chapter, user_name, "
+                        "language, premise, premise_language FROM conversations "
+                        "WHERE channel = ? AND chat_id = ?");
     q.bind(1, channel);
     q.bind(2, chat_id);
     if (!q.executeStep()) return {};
@@ -157,6 +160,10 @@ Result<ChatState> SqliteChatStore::LoadChat(const std::string& channel,
     state.request = q.getColumn(3).getString();
     state.seed = static_cast<std::uint64_t>(q.getColumn(4).getInt64());
     state.chapter = q.getColumn(5).getInt();
+    state.user_name = q.getColumn(6).getString();
+    state.language = q.getColumn(7).getString();
+    state.premise = q.getColumn(8).getString();
+    state.premise_language = q.getColumn(9).getString();
     if (!state.has_story) return {};
     SQLite::Statement turns(db,
                             "SELECT role, content FROM messages WHERE conversation_id = ? AND "
@@ -195,11 +202,16 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const 
         if (update.kind == ChatUpdate::Kind::kNewStory) {
           SQLite::Statement start(db,
                                   "UPDATE conversations SET has_story = 1, prompt_id = ?, "
-                                  "request = ?, seed = ?, chapter = 1 WHERE id = ?");
+                                  "request = ?, seed = ?, chapter = 1, user_name = ?, "
+                                  "language = ?, premise = ?, premise_language = ? WHERE id = ?");
           start.bind(1, update.prompt_id);
           start.bind(2, update.request);
           start.bind(3, static_cast<std::int64_t>(update.seed));
-          start.bind(4, conversation);
+          start.bind(4, update.user_name);
+          start.bind(5, update.language);
+          start.bind(6, update.premise);
+          start.bind(7, update.premise_language);
+          start.bind(8, conversation);
           start.exec();
         } else if (update.kind == ChatUpdate::Kind::kContinue) {
           SQLite::Statement next(db, "UPDATE conversations SET chapter = chapter + 1 WHERE id = ?");
@@ -208,7 +220,9 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const 
         } else if (update.kind == ChatUpdate::Kind::kReset) {
           SQLite::Statement reset(db,
                                   "UPDATE conversations SET has_story = 0, prompt_id = 0, "
-                                  "request = '', seed = 0, chapter = 0 WHERE id = ?");
+                                  "request = '', seed = 0, chapter = 0, user_name = '', "
+                                  "language = '', premise = '', premise_language = '' "
+                                  "WHERE id = ?");
           reset.bind(1, conversation);
           reset.exec();
         }

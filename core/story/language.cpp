@@ -1,3 +1,4 @@
+#include <cctype>
 #include <cstdint>
 
 #include "core/story/story.h"
@@ -39,10 +40,33 @@ std::string_view LanguageCode(Language language) {
   return language == Language::kChinese ? "zh" : "en";
 }
 
+std::optional<Language> LanguageFromCode(std::string_view code) {
+  if (code.size() < 2 || (code.size() > 2 && code[2] != '-' && code[2] != '_')) return {};
+  const char a = static_cast<char>(std::tolower(static_cast<unsigned char>(code[0])));
+  const char b = static_cast<char>(std::tolower(static_cast<unsigned char>(code[1])));
+  if (a == 'z' && b == 'h') return Language::kChinese;
+  if (a == 'e' && b == 'n') return Language::kEnglish;
+  return {};
+}
+
 // CJK punctuation and fullwidth forms (U+3000–U+303F, U+FF00–U+FFEF) are deliberately not a
 // signal on their own: Japanese and Korean text and stray "！" use them too. Ideographs decide.
-Language DetectLanguage(std::string_view text, std::string_view hint) {
-  bool latin = false;
+Language DetectLanguage(std::string_view text, std::string_view hint,
+                        std::string_view explicit_choice) {
+  if (const auto chosen = LanguageFromCode(explicit_choice)) return *chosen;
+  // Little words that only a phrase has: a name or a single word ("Elsa", "dragons") has none.
+  static constexpr std::string_view kEnglishWords[] = {
+      "a",  "an",   "the",  "about", "story", "stories", "tale", "please", "me", "and",
+      "of", "with", "tell", "my",    "for",   "is",      "who",  "to",     "in", "want"};
+  std::size_t words = 0;
+  bool english_word = false;
+  std::string word;  // the current Latin word, lower-cased; '#' stands for an accented letter
+  const auto end_word = [&] {
+    if (word.empty()) return;
+    ++words;
+    for (const std::string_view w : kEnglishWords) english_word = english_word || word == w;
+    word.clear();
+  };
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = utf8::SequenceLength(text, pos);
     if (n == 0) {  // malformed byte: skip it
@@ -51,10 +75,15 @@ Language DetectLanguage(std::string_view text, std::string_view hint) {
     }
     const std::uint32_t cp = Decode(text, pos, n);
     if (IsIdeograph(cp)) return Language::kChinese;
-    latin = latin || IsLatinLetter(cp);
+    if (IsLatinLetter(cp)) {
+      word += cp < 0x80 ? static_cast<char>(std::tolower(static_cast<int>(cp))) : '#';
+    } else if (!(cp == '\'' && !word.empty())) {  // "don't" is one word
+      end_word();
+    }
     pos += n;
   }
-  if (latin) return Language::kEnglish;  // the text wins over the client's setting
+  end_word();
+  if (words >= 3 || english_word) return Language::kEnglish;  // the reader wrote English
   const bool zh_hint =
       hint.size() >= 2 && (hint[0] == 'z' || hint[0] == 'Z') && (hint[1] == 'h' || hint[1] == 'H');
   return zh_hint ? Language::kChinese : Language::kEnglish;

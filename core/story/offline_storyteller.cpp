@@ -1,7 +1,10 @@
 #include "core/story/offline_storyteller.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -633,7 +636,8 @@ std::string Truncate(std::string text, std::size_t words, std::size_t chars) {
 
 // The subject of a request: "Tell me a story about dragons, please" → "dragons",
 // "讲一个关于月亮的故事" → "月亮". Empty when the text names none.
-std::string ExtractTheme(std::string_view request, bool whole_text_is_theme) {
+std::string ExtractTheme(std::string_view request, bool whole_text_is_theme,
+                         std::size_t max_words = 6, std::size_t max_chars = 40) {
   std::string_view text = request.substr(0, 4096);
   const std::string lower = Lower(text);
   const std::size_t about = lower.find("about ");
@@ -676,7 +680,7 @@ std::string ExtractTheme(std::string_view request, bool whole_text_is_theme) {
   }
   const std::string low = Lower(theme);
   if (low == "story" || low == "a story" || low == "stories" || theme == "一个") return {};
-  return Truncate(std::move(theme), 6, 40);
+  return Truncate(std::move(theme), max_words, max_chars);
 }
 
 // Replaces {x} placeholders; unknown ones are left as they are.
@@ -733,45 +737,511 @@ std::array<std::size_t, 10> ProblemOrder(Rng& rng) {
   return order;
 }
 
+// ---- The premise: what the admin's prompt sets up -------------------------------------------
+
+// What a rendered prompt says about the story, read with a few patterns (not a parser: prompts
+// are free text, and anything not found is filled in from the banks).
+struct Premise {
+  std::string opening;        // its narrative sentences, as written: the story starts with them
+  std::string subject;        // an instruction's subject: "Write a story about X" → X
+  std::string creature;       // "a talking cat" / "一只会说话的猫"
+  std::string creature_the;   // "the talking cat" / "这只会说话的猫"
+  std::string creature_name;  // "Zog" in "a dragon named Zog"; else empty
+  std::string place;          // "a castle made of clouds" / "海底的城堡"
+  std::string place_short;    // "the castle" / "城堡"
+};
+
+bool IsIdeographCp(std::uint32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+}
+
+// Whether a sentence is Chinese: ideographs, and more of them than Latin words would have
+// letters ("Write a story for 小明" is English with a Chinese name).
+bool IsChineseSentence(std::string_view text) {
+  std::size_t ideographs = 0, latin = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = std::max<std::size_t>(1, utf8::SequenceLength(text, pos));
+    const std::uint32_t cp = n > 1 ? Decode(text, pos, n) : static_cast<unsigned char>(text[pos]);
+    if (IsIdeographCp(cp)) ++ideographs;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++latin;
+    pos += n;
+  }
+  return ideographs > 0 && ideographs * 3 >= latin;
+}
+
+// Code points of `text` (well-formed, as Sanitize leaves it).
+std::vector<std::string> CodePoints(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = std::max<std::size_t>(1, utf8::SequenceLength(text, pos));
+    out.emplace_back(text.substr(pos, n));
+    pos += n;
+  }
+  return out;
+}
+
+// The prompt's text made safe to quote: valid UTF-8, no control characters or markup, single
+// spaces. Sentences end after . ! ? 。！？ (and a closing quote) or a line break.
+std::vector<std::string> Sentences(std::string_view premise) {
+  const std::string valid = utf8::Sanitize(premise.substr(0, 2000));
+  std::vector<std::string> out;
+  std::string current;
+  const auto finish = [&] {
+    while (!current.empty() && current.back() == ' ') current.pop_back();
+    if (!current.empty()) out.push_back(std::move(current));
+    current.clear();
+  };
+  bool ended = false;  // the last character ended a sentence; a closing quote may follow
+  for (std::size_t pos = 0; pos < valid.size();) {
+    const std::size_t n = utf8::SequenceLength(valid, pos);
+    const std::uint32_t cp = Decode(valid, pos, n);
+    const std::string_view ch(valid.data() + pos, n);
+    pos += n;
+    const bool closing_quote = cp == '"' || cp == 0x201D || cp == 0x2019 || cp == 0x300D;
+    if (ended && !closing_quote) finish();
+    ended = false;
+    if (cp == '\n' || cp == '\r') {
+      finish();
+      continue;
+    }
+    if (cp == '<') {  // an HTML tag goes as a whole: "<b>Ada</b>" is "Ada"
+      const std::size_t close = valid.find('>', pos);
+      if (close != std::string::npos && close - pos < 64) pos = close + 1;
+      continue;
+    }
+    if (cp < 0x80 &&
+        std::string_view("<>{}[]*_`|\\~#^").find(static_cast<char>(cp)) != std::string_view::npos) {
+      continue;  // markup: dropped, so that a prompt cannot format or template the story
+    }
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD || cp == 0xFEFF ||
+        (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+        (cp >= 0x2060 && cp <= 0x206F)) {
+      if (!current.empty() && current.back() != ' ') current += ' ';
+      continue;
+    }
+    if (cp == ' ' || cp == '\t') {
+      if (!current.empty() && current.back() != ' ') current += ' ';
+      continue;
+    }
+    current += ch;
+    ended = cp == '.' || cp == '!' || cp == '?' || cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
+  }
+  finish();
+  return out;
+}
+
+// Lower-cased ASCII words of an English text; other characters separate words, and
+// punctuation is a "." word (a phrase never runs past it).
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || c == '-') {
+      word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      if (std::string_view(".,;:!?").find(c) != std::string_view::npos) words.emplace_back(".");
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+bool OneOf(std::string_view word, std::initializer_list<std::string_view> words) {
+  for (const std::string_view w : words) {
+    if (word == w) return true;
+  }
+  return false;
+}
+
+// An instruction to the storyteller ("Write a story about …", "请讲一个…") rather than a story.
+bool IsInstruction(std::string_view sentence, bool zh) {
+  if (zh) {
+    for (const std::string_view verb : {"讲", "请", "给", "写", "用", "要", "以", "让", "不要",
+                                        "注意", "结尾", "字数", "语言", "适合", "编", "故事"}) {
+      if (sentence.starts_with(verb)) return true;
+    }
+    return sentence.find("关于") != std::string_view::npos &&
+           sentence.find("故事") != std::string_view::npos;
+  }
+  std::vector<std::string> words = Words(sentence);
+  std::erase(words, ".");
+  if (words.empty()) return true;
+  if (OneOf(words[0],
+            {"tell",  "write",   "make",    "create", "compose", "generate", "give",    "use",
+             "keep",  "include", "end",     "start",  "begin",   "please",   "avoid",   "do",
+             "don't", "add",     "mention", "let",    "answer",  "reply",    "respond", "aim"})) {
+    return true;
+  }
+  for (std::size_t i = 0; i < words.size() && i < 5; ++i) {
+    if (OneOf(words[i], {"story", "stories", "tale", "tales", "bedtime", "reader", "words"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Words that end a noun phrase: "a dragon who …" is "a dragon".
+bool EndsNounPhrase(std::string_view w) {
+  return OneOf(
+      w, {".",       "who",     "that",   "which", "and",   "with",  "in",     "on",     "at",
+          "from",    "named",   "called", "to",    "was",   "is",    "were",   "are",    "had",
+          "has",     "for",     "of",     "by",    "near",  "under", "behind", "inside", "whose",
+          "because", "but",     "so",     "when",  "while", "where", "into",   "beside", "over",
+          "across",  "through", "once",   "one",   "lived", "lives", "said",   "says",   "asked",
+          "looked",  "wanted",  "wants",  "could", "would", "will",  "can",    "did",    "does",
+          "then",    "there",   "as"});
+}
+
+// Original-case words of `sentence`, for quoting what a pattern found.
+std::vector<std::string> CasedWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || c == '-') {
+      word += c;
+    } else {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      if (std::string_view(".,;:!?").find(c) != std::string_view::npos) words.emplace_back(".");
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+std::string Join(const std::vector<std::string>& words, std::size_t from, std::size_t to) {
+  std::string out;
+  for (std::size_t i = from; i < to; ++i) {
+    if (!out.empty()) out += ' ';
+    out += words[i];
+  }
+  return out;
+}
+
+// The English creature and place of a premise.
+void ReadEnglish(std::string_view text, Premise& premise) {
+  const std::vector<std::string> lower = Words(text);
+  const std::vector<std::string> cased = CasedWords(text);
+  if (lower.size() != cased.size()) return;
+  const auto noun_end = [&](std::size_t from, std::size_t max) {
+    std::size_t end = from;
+    while (end < lower.size() && end - from < max && !EndsNounPhrase(lower[end])) ++end;
+    return end;
+  };
+  const auto not_a_creature = [](std::string_view head) {
+    return OneOf(
+        head, {"time", "day",       "morning", "night",  "evening", "afternoon", "while",  "story",
+               "tale", "adventure", "way",     "bit",    "lot",     "dream",     "moment", "child",
+               "girl", "boy",       "kid",     "little", "big",     "friend",    "place"});
+  };
+  // 1. "a dragon named Zog"; 2. "met a dragon"; 3. "about a dragon who"; 4. "with a dragon".
+  int best_rank = 99;
+  for (std::size_t i = 1; i + 1 < lower.size(); ++i) {
+    if (!OneOf(lower[i], {"a", "an"})) continue;
+    const std::size_t end = noun_end(i + 1, 4);
+    if (end == i + 1 || not_a_creature(lower[end - 1])) continue;
+    const std::string_view before = lower[i - 1];
+    int rank = 99;
+    std::string name;
+    if (end + 1 < lower.size() && OneOf(lower[end], {"named", "called"})) {
+      rank = 1;
+      name = cased[end + 1];
+    } else if (OneOf(before,
+                     {"met",   "meets",      "meet",      "meeting",    "found",     "finds",
+                      "find",  "befriended", "befriends", "discovered", "discovers", "saw",
+                      "sees",  "rescued",    "rescues",   "adopted",    "adopts",    "helped",
+                      "helps", "visited",    "visits"})) {
+      rank = 2;
+    } else if (before == "about" && end < lower.size() &&
+               OneOf(lower[end], {"who", "that", "which", "whose"})) {
+      rank = 3;
+    } else if (OneOf(before, {"with", "and"})) {
+      rank = 4;
+    }
+    if (rank >= best_rank) continue;
+    best_rank = rank;
+    const std::string noun = Join(cased, i + 1, end);
+    premise.creature = lower[i] + " " + noun;
+    premise.creature_the = "the " + noun;
+    if (!name.empty()) name[0] = static_cast<char>(std::toupper(name[0]));
+    premise.creature_name = name;
+  }
+  // A place: "in a castle made of clouds", "on the moon".
+  for (std::size_t i = 0; i + 2 < lower.size(); ++i) {
+    if (!OneOf(lower[i], {"in", "at", "on", "near", "beside", "inside", "under", "to"})) continue;
+    if (!OneOf(lower[i + 1], {"a", "an", "the"})) continue;
+    std::size_t end = i + 2;
+    std::size_t head = 0;  // the first run's last word: "castle" in "a castle made of clouds"
+    while (end < lower.size() && end - i < 8) {
+      const std::string& w = lower[end];
+      if (OneOf(w, {"of", "made", "full"})) {
+        if (head == 0) head = end - 1;
+      } else if (EndsNounPhrase(w)) {
+        break;
+      }
+      ++end;
+    }
+    if (head == 0) head = end - 1;
+    if (end <= i + 2 || head < i + 2) continue;
+    if (OneOf(lower[head], {"edge", "middle", "top", "bottom", "heart", "side", "foot", "corner",
+                            "centre", "center"})) {
+      head = end - 1;
+    }
+    if (OneOf(lower[end - 1], {"of", "made", "full", "the", "a", "an"})) continue;
+    if (OneOf(lower[head], {"morning", "evening", "night", "day", "afternoon", "time", "hurry",
+                            "while", "moment", "way", "end", "world", "spring", "summer", "autumn",
+                            "winter", "dark", "sky", "air"})) {
+      continue;
+    }
+    premise.place = Join(cased, i + 1, end);
+    premise.place_short = "the " + cased[head];
+    break;
+  }
+}
+
+// The Chinese creature and place of a premise.
+void ReadChinese(std::string_view text, Premise& premise) {
+  const std::vector<std::string> cps = CodePoints(text);
+  const auto is_punct = [](const std::string& c) {
+    return c.size() == 1 || c == "，" || c == "。" || c == "！" || c == "？" || c == "、" ||
+           c == "；" || c == "：" || c == "“" || c == "”" || c == "‘" || c == "’" || c == "「" ||
+           c == "」";
+  };
+  const auto at = [&](std::size_t i, std::string_view word) {  // cps[i..] starts with `word`
+    std::string joined;
+    for (std::size_t j = i; j < cps.size() && joined.size() < word.size(); ++j) joined += cps[j];
+    return joined.starts_with(word);
+  };
+  // A creature: 一只/一条/一头/一匹 …, or 一个/一位 … after 遇见 and the like.
+  for (std::size_t i = 0; i + 2 < cps.size(); ++i) {
+    if (cps[i] != "一") continue;
+    const std::string& measure = cps[i + 1];
+    const bool animal = measure == "只" || measure == "条" || measure == "头" || measure == "匹";
+    bool met = false;
+    for (const std::string_view verb : {"遇见了", "遇到了", "碰到了", "发现了", "认识了", "救了",
+                                        "捡到了", "遇见", "遇到", "认识", "发现"}) {
+      const std::size_t len = CodePoints(verb).size();
+      if (i >= len && at(i - len, verb)) met = true;
+    }
+    if (!animal && !(met && (measure == "个" || measure == "位"))) continue;
+    std::string noun;
+    std::size_t count = 0;
+    for (std::size_t j = i + 2; j < cps.size() && count < 12; ++j, ++count) {
+      if (is_punct(cps[j])) break;
+      if (count > 0) {
+        bool stop = false;
+        for (const std::string_view w :
+             {"住在", "正在", "在", "和", "跟", "它", "他", "她", "每天", "总是", "就", "一起"}) {
+          stop = stop || at(j, w);
+        }
+        if (stop) break;
+      }
+      noun += cps[j];
+    }
+    if (noun.empty()) continue;
+    // "名叫咪咪的猫": the name is kept apart.
+    if (const std::size_t name_at = noun.find("名叫"); name_at != std::string::npos) {
+      const std::size_t de = noun.find("的", name_at);
+      if (de != std::string::npos) {
+        premise.creature_name = noun.substr(name_at + 6, de - name_at - 6);
+        noun.erase(name_at, de + 3 - name_at);
+      }
+    }
+    if (noun.empty()) continue;
+    premise.creature = "一" + measure + noun;
+    premise.creature_the = "这" + measure + noun;
+    break;
+  }
+  // A place: 在…里/上/中/边/旁/下.
+  for (std::size_t i = 0; i + 2 < cps.size(); ++i) {
+    if (cps[i] != "在") continue;
+    std::string place;
+    std::size_t j = i + 1;
+    std::string last_place;
+    std::size_t chars = 0;
+    for (; j < cps.size() && chars < 12 && !is_punct(cps[j]); ++j, ++chars) {
+      const std::string& c = cps[j];
+      if ((c == "里" || c == "上" || c == "中" || c == "边" || c == "旁" || c == "下") &&
+          chars >= 2) {
+        last_place = place;
+        break;
+      }
+      place += c;
+    }
+    if (last_place.empty()) continue;
+    const std::vector<std::string> pc = CodePoints(last_place);
+    const std::string& tail = pc.back();
+    if (tail == "晚" || tail == "早" || tail == "时" || tail == "候" || tail == "夜" ||
+        tail == "路" || tail == "心") {
+      continue;
+    }
+    premise.place = last_place;
+    const std::size_t de = last_place.rfind("的");
+    std::string short_name = de == std::string::npos ? last_place : last_place.substr(de + 3);
+    for (const std::string_view lead : {"一个", "一座", "一片", "一间", "一棵"}) {
+      if (short_name.starts_with(lead) && short_name.size() > lead.size()) {
+        short_name.erase(0, lead.size());
+      }
+    }
+    premise.place_short = CodePoints(short_name).size() >= 2 ? short_name : last_place;
+    break;
+  }
+}
+
+// Reads a rendered prompt for a story in `zh` or English. Text in the other script is ignored:
+// the story cannot quote it.
+Premise ReadPremise(std::string_view text, bool zh) {
+  Premise premise;
+  std::string instructions;  // read for a creature and a place, never quoted
+  std::size_t quoted_words = 0;
+  for (const std::string& sentence : Sentences(text)) {
+    if (IsChineseSentence(sentence) != zh) continue;
+    if (IsInstruction(sentence, zh)) {
+      if (premise.subject.empty()) premise.subject = ExtractTheme(sentence, false, 12, 60);
+      instructions += sentence + (zh ? "。" : ". ");
+      continue;
+    }
+    // A scrap such as a rendered "{{request}}" ("a moon") is not a sentence of the story.
+    const std::size_t words =
+        zh ? utf8::CodePointCount(sentence) / 2
+           : Words(sentence).size() -
+                 static_cast<std::size_t>(std::ranges::count(Words(sentence), std::string(".")));
+    if (words < (zh ? 3u : 4u) || quoted_words + words > 70) continue;  // keeps the length
+    if (!premise.opening.empty() && !zh) premise.opening += ' ';
+    premise.opening += sentence;
+    quoted_words += words;
+  }
+  const std::string all = premise.opening + (zh ? "。" : ". ") + instructions;
+  zh ? ReadChinese(all, premise) : ReadEnglish(all, premise);
+  return premise;
+}
+
+// English sentences start with a capital, whatever a name or a prompt's fallback looked like.
+std::string CapitalizeSentences(std::string text) {
+  bool start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (start && c >= 'a' && c <= 'z') text[i] = static_cast<char>(c - 'a' + 'A');
+    if (c == '.' || c == '!' || c == '?' || c == '\n') {
+      start = true;
+    } else if (c == '"' && i > 0 && std::string_view(".!?,").find(text[i - 1]) != text.npos) {
+      start = false;  // a closing quote: "What shall we do?" asked Pip.
+    } else if (c != ' ' && c != '"') {
+      start = false;
+    }
+  }
+  return text;
+}
+
+// Lines for a companion the prompt brought: it has no bank trait of its own.
+constexpr std::array<const char*, 4> kPremiseTraitsEn = {
+    "{c} had a kind heart and a head full of clever ideas.",
+    "{c} was small, but braver than anyone in {p}.",
+    "{c} loved to laugh, and when {c} laughed, everyone else laughed too.",
+    "{c} always noticed when a friend needed help.",
+};
+constexpr std::array<const char*, 4> kPremiseHelpsEn = {
+    "Being {k}, {c} knew just what to do and showed them the way.",
+    "{c} stayed close, and together they were braver than either of them alone.",
+    "{c} went first, step by careful step, so that {h} could follow.",
+    "{c} had an idea that only {k} could have, and it was a very good one.",
+};
+constexpr std::array<const char*, 4> kPremiseTraitsZh = {
+    "{c}心地善良，脑袋里装满了聪明的主意。",
+    "{c}个子不大，可是比{p}里的谁都勇敢。",
+    "{c}特别爱笑，它一笑，大家都跟着笑起来。",
+    "朋友需要帮忙的时候，{c}总是第一个发现。",
+};
+constexpr std::array<const char*, 4> kPremiseHelpsZh = {
+    "身为{k}，{c}正好知道该怎么办，走在前面给大家带路。",
+    "{c}紧紧地跟在身边，两个好朋友在一起，比谁都勇敢。",
+    "{c}走在前面，一步一步小心地探路，让{h}跟在后面。",
+    "{c}想出了一个只有{k}才想得到的好主意。",
+};
+// After the prompt's own opening: who the companion is and where it all happens.
+constexpr std::array<const char*, 3> kBridgesEn = {
+    "{Kt}'s name was {c}, and home was {s}.",
+    "{Kt} was called {c}. It all happened in {s}.",
+    "And so began the adventure of {h} and {kt}, whose name was {c}, in {s}.",
+};
+constexpr std::array<const char*, 3> kBridgesZh = {
+    "{kt}名叫{c}，就住在{s}。",
+    "{kt}的名字叫{c}。事情就发生在{s}。",
+    "就这样，{h}和{kt}{c}在{s}开始了一场冒险。",
+};
+// When the prompt brought no companion.
+constexpr std::array<const char*, 2> kPlainBridgesEn = {
+    "It all happened in {s}, where {h} lived with {c}, {k}.",
+    "This was in {s}, and {h} was not alone: {c}, {k}, was there too.",
+};
+constexpr std::array<const char*, 2> kPlainBridgesZh = {
+    "事情发生在{s}，{h}和{k}{c}就住在那里。",
+    "这是在{s}，{h}并不孤单，{k}{c}也在身边。",
+};
 }  // namespace
 
 std::string WriteOfflineStory(const StoryRequest& request) {
-  const bool zh = request.language == Language::kChinese;
+  // The premise's language when the prompt has one: its words cannot be translated.
+  const bool zh = request.premise_language.value_or(request.language) == Language::kChinese;
   const Bank& bank = zh ? kChinese : kEnglish;
   const std::string name = Truncate(Clean(request.user_name), 3, 24);
+  const std::string_view premise_text = request.premise.empty() ? request.prompt : request.premise;
+  const Premise premise = ReadPremise(premise_text, zh);
   std::string theme = ExtractTheme(request.request, true);
-  if (theme.empty()) theme = ExtractTheme(request.prompt, false);
+  if (theme.empty()) theme = ExtractTheme(request.theme, true);
+  if (theme.empty()) theme = Truncate(premise.subject, 6, 40);
 
-  // The cast and setting come from what stays the same across chapters.
-  const std::uint64_t cast_seed = request.seed ^ Hash(name) ^ (Hash(theme) * 31);
+  // The cast and setting come from what stays the same across chapters: the seed, the hero, the
+  // theme and the premise (the engine passes chapter 1's premise again for /continue).
+  const std::uint64_t cast_seed =
+      request.seed ^ Hash(name) ^ (Hash(theme) * 31) ^
+      (Hash(premise.opening + "|" + premise.creature + "|" + premise.place) * 17);
   Rng cast(cast_seed);
   const Companion& companion = bank.companions[cast.Pick(bank.companions.size())];
   const Setting& setting = bank.settings[cast.Pick(bank.settings.size())];
   const std::size_t default_theme = cast.Pick(bank.default_themes.size());
   const std::array<std::size_t, 10> problems = ProblemOrder(cast);
+  const std::size_t premise_line = cast.Pick(4);
   if (theme.empty()) theme = bank.default_themes[default_theme];
 
   const int chapter = request.chapter < 1 ? 1 : request.chapter;
   Rng plot(cast_seed ^ Hash(request.prompt, Hash(std::to_string(chapter))));
   const Problem& problem =
       bank.problems[problems[static_cast<std::size_t>(chapter - 1) % problems.size()]];
-  const auto pick = [&plot](const std::array<const char*, 8>& options) {
+  const auto pick = [&plot](const auto& options) {
     return std::string_view(options[plot.Pick(options.size())]);
   };
+
+  // The prompt's creature is the companion (named by the prompt, else with a bank name).
+  const bool creature = !premise.creature.empty();
+  const std::string companion_name = !premise.creature_name.empty()
+                                         ? Truncate(Clean(premise.creature_name), 2, 16)
+                                         : std::string(companion.name);
+  const std::string kind = creature ? premise.creature : std::string(companion.kind);
+  const std::string trait =
+      creature ? (zh ? kPremiseTraitsZh : kPremiseTraitsEn)[premise_line] : companion.trait;
+  const std::string help =
+      creature ? (zh ? kPremiseHelpsZh : kPremiseHelpsEn)[premise_line] : companion.help;
+  const bool place = !premise.place.empty();
 
   const std::string hero = name.empty() ? bank.default_hero : name;
   std::vector<std::pair<std::string_view, std::string>> values = {
       {"h", hero},
       {"H", zh ? hero : Capitalized(hero)},
-      {"c", companion.name},
-      {"k", companion.kind},
-      {"s", setting.place},
-      {"p", setting.short_name},
+      {"c", companion_name.empty() ? std::string(companion.name) : companion_name},
+      {"k", kind},
+      {"kt", premise.creature_the},
+      {"Kt", Capitalized(premise.creature_the)},
+      {"s", place ? premise.place : std::string(setting.place)},
+      {"p", place ? premise.place_short : std::string(setting.short_name)},
       {"t", theme},
       {"w", std::string(pick(bank.times))},
-      {"trait", companion.trait},
-      {"help", companion.help},
   };
+  const std::string trait_line = Fill(trait, values);
+  values.emplace_back("trait", trait_line);
+  values.emplace_back("help", Fill(help, values));
   values.emplace_back("i", name.empty() ? std::string(bank.default_hero_intro)
                                         : Fill(bank.named_hero_intro, values));
   values.emplace_back("trouble", Fill(problem.trouble, values));
@@ -780,13 +1250,33 @@ std::string WriteOfflineStory(const StoryRequest& request) {
   const std::string_view space = zh ? "" : " ";
   std::vector<std::string> paragraphs;
   if (chapter == 1) {
-    paragraphs.push_back(Fill(pick(bank.openings), values));
-    paragraphs.push_back(Fill(pick(bank.introductions), values));
+    std::string first;
+    if (!premise.opening.empty()) {
+      // The prompt's own words open the story, and the tale goes on from them.
+      const std::string bridge =
+          creature ? Fill(zh ? pick(kBridgesZh) : pick(kBridgesEn), values)
+                   : Fill(zh ? pick(kPlainBridgesZh) : pick(kPlainBridgesEn), values);
+      first = premise.opening + std::string(space) + bridge;
+      paragraphs.push_back(std::move(first));
+      paragraphs.push_back(Fill(pick(bank.introductions), values));
+    } else {
+      if (!premise.subject.empty() && premise.subject != theme) {
+        first = zh ? "这是一个关于" + premise.subject + "的故事。"
+                   : "This is the story of " + premise.subject + ". ";
+      }
+      paragraphs.push_back(first + Fill(pick(bank.openings), values));
+      paragraphs.push_back(Fill(pick(bank.introductions), values));
+    }
   } else {
     paragraphs.push_back(zh ? "第" + ChineseNumber(chapter) + "章"
                             : "Chapter " + std::to_string(chapter));
-    paragraphs.push_back(Fill(pick(bank.recaps), values) + std::string(space) +
-                         Fill(companion.trait, values));
+    // The prompt's creature is named again: the reader meets it in every chapter.
+    const std::string again = creature ? Fill(zh ? "{kt}{c}还是和从前一样，随时准备着新的冒险。"
+                                                 : "{Kt}, {c}, was as ready for adventure as ever.",
+                                              values) +
+                                             std::string(space)
+                                       : std::string();
+    paragraphs.push_back(Fill(pick(bank.recaps), values) + std::string(space) + again + trait_line);
   }
   paragraphs.push_back(Fill(pick(bank.troubles), values) + std::string(space) +
                        Fill(pick(bank.worries), values));
@@ -802,7 +1292,7 @@ std::string WriteOfflineStory(const StoryRequest& request) {
     if (!story.empty()) story += "\n\n";
     story += paragraph;
   }
-  return story;
+  return zh ? story : CapitalizeSentences(std::move(story));
 }
 
 void OfflineStoryteller::Generate(StoryRequest request, StoryCallback done) {

@@ -2,6 +2,7 @@
 // The vocabulary of story writing shared by the engine, the backends and the channels.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,10 +16,20 @@ enum class Language { kEnglish, kChinese };
 // "en" or "zh".
 std::string_view LanguageCode(Language language);
 
-// The language to answer in: Chinese when `text` holds CJK ideographs; else Chinese when `hint`
-// (e.g. Telegram's language_code "zh-hans") starts with "zh"; else English. An English text from
-// a user whose client is set to Chinese is answered in English: the text wins.
-Language DetectLanguage(std::string_view text, std::string_view hint);
+// The language a message asks for (README "What chat users can do"), in this order:
+//  1. `explicit_choice` (the webhook's "language") when it names one: "zh…" Chinese, "en…" English;
+//  2. the text: CJK ideographs mean Chinese; an English phrase (three or more Latin-script words,
+//     or any of a few little English words such as "a", "the", "about", "story") means English;
+//  3. `hint`, the client's setting (Telegram's language_code "zh-hans"): "zh…" means Chinese;
+//  4. English.
+// So a Chinese client writing "a story about a turtle" gets English (the reader chose to write
+// English), while a lone name or word ("/story Elsa", "/story dragons") says nothing about the
+// language and the client's setting decides.
+Language DetectLanguage(std::string_view text, std::string_view hint,
+                        std::string_view explicit_choice = {});
+
+// The language `code` names ("zh", "zh-CN", "en-US", case-insensitive), if it names one.
+std::optional<Language> LanguageFromCode(std::string_view code);
 
 struct ChatTurn {
   std::string role;  // "user" or "assistant"
@@ -34,9 +45,17 @@ struct StoryRequest {
   std::string user_name;     // may be empty
   std::string request;       // what the user asked for (theme or free text), may be empty
   std::string prompt_title;  // title of the chosen prompt
-  std::uint64_t seed = 0;    // stable per conversation: the offline storyteller keeps its cast
-  int chapter = 1;           // 1 for a new story, 2.. for /continue
-  std::string trace_id;      // forwarded to outbound calls as X-Trace-Id
+  // The rendered prompt that set up this story (chapter 1's prompt, kept for /continue): its
+  // characters, creature, place and situation are the story's premise.
+  std::string premise;
+  // The language of the prompt's own words, when they have one. The offline storyteller cannot
+  // translate a premise, so it writes in this language; an LLM follows `language`.
+  std::optional<Language> premise_language;
+  // What the story is about: the request's subject, or the title the request matched.
+  std::string theme;
+  std::uint64_t seed = 0;  // stable per conversation: the offline storyteller keeps its cast
+  int chapter = 1;         // 1 for a new story, 2.. for /continue
+  std::string trace_id;    // forwarded to outbound calls as X-Trace-Id
   int max_tokens = 800;
   double temperature = 0.8;
 };

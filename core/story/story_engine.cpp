@@ -1,6 +1,7 @@
 #include "core/story/story_engine.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/story/bot_texts.h"
 #include "core/utf8.h"
@@ -51,6 +52,18 @@ std::string_view DropSeparator(std::string_view rest) {
   return rest;
 }
 
+// "Dragons" reads as "dragons" inside a sentence; "Harry Potter" keeps its capitals.
+std::string TitleAsTheme(std::string_view title) {
+  std::string theme(Trim(title));
+  const bool one_word = theme.find(' ') == std::string::npos;
+  if (one_word && theme.size() > 1 && std::isupper(static_cast<unsigned char>(theme[0])) &&
+      std::all_of(theme.begin() + 1, theme.end(),
+                  [](char c) { return !std::isupper(static_cast<unsigned char>(c)); })) {
+    theme[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(theme[0])));
+  }
+  return theme;
+}
+
 }  // namespace
 
 ParsedCommand ParseCommand(std::string_view text) {
@@ -71,8 +84,9 @@ ParsedCommand ParseCommand(std::string_view text) {
 }
 
 const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view theme,
-                           std::string& request) {
+                           std::string& request, bool* by_title, std::optional<Language> reader) {
   theme = Trim(theme);
+  if (by_title != nullptr) *by_title = false;
   request = std::string(theme);
   const std::string lowered = AsciiLower(theme);
   const Prompt* best = nullptr;
@@ -88,13 +102,31 @@ const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view 
     }
   }
   if (best != nullptr) {
+    if (by_title != nullptr) *by_title = true;
     request = std::string(DropSeparator(theme.substr(best_length)));
     return best;
   }
-  for (const Prompt& p : prompts) {  // ordered by id: the first enabled one is the default
-    if (p.enabled) return &p;
+  // Ordered by id: the first enabled one in the reader's language is the default, else the first
+  // enabled one (a prompt without words of its own, such as "{{request}}", suits every reader).
+  const Prompt* first = nullptr;
+  for (const Prompt& p : prompts) {
+    if (!p.enabled) continue;
+    if (first == nullptr) first = &p;
+    if (!reader) break;
+    const std::optional<Language> language = PromptLanguage(p.content);
+    if (!language || *language == *reader) return &p;
   }
-  return nullptr;
+  return first;
+}
+
+std::optional<Language> PromptLanguage(std::string_view source) {
+  Result<Template> parsed = Template::Parse(source);
+  if (!parsed.ok()) return std::nullopt;
+  const std::string words = parsed.value().Render({});
+  // The hint decides only when the text has no signal, so two opposite hints reveal whether it has.
+  if (DetectLanguage(words, "en") == Language::kChinese) return Language::kChinese;
+  if (DetectLanguage(words, "zh") == Language::kEnglish) return Language::kEnglish;
+  return std::nullopt;
 }
 
 StoryRequest BuildStoryRequest(const Prompt* prompt, std::string_view request,
@@ -118,6 +150,8 @@ StoryRequest BuildStoryRequest(const Prompt* prompt, std::string_view request,
   if (at != std::string::npos) system.replace(at, 10, LanguageName(language));
   story.system_prompt = std::move(system);
   story.prompt = parsed.value().Render(variables);
+  story.premise = story.prompt;
+  if (prompt != nullptr) story.premise_language = PromptLanguage(prompt->content);
   story.language = language;
   story.user_name = std::string(user_name);
   story.request = std::string(request);
@@ -175,7 +209,7 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
   const ParsedCommand command = ParseCommand(message.text);
   Decision d;
   // The command word itself says nothing about the language: only what follows it does.
-  d.language = DetectLanguage(command.argument, message.language_hint);
+  d.language = DetectLanguage(command.argument, message.language_hint, message.language);
   switch (command.command) {
     case Command::kStart:
       d.text = Text(BotText::kGreeting, d.language, message.user_name);
@@ -205,13 +239,23 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
       for (const Prompt& p : prompts) {
         if (p.id == state.prompt_id) prompt = &p;
       }
-      d.language = DetectLanguage(state.request + " " + command.argument, message.language_hint);
+      // The story keeps its language and its hero unless the reader now chooses explicitly.
+      const std::optional<Language> stored = LanguageFromCode(state.language);
+      d.language = stored && !LanguageFromCode(message.language)
+                       ? *stored
+                       : DetectLanguage(state.request + " " + command.argument,
+                                        message.language_hint, message.language);
       d.kind = Decision::Kind::kStory;
       d.continues = true;
       d.prompt_id = prompt != nullptr ? prompt->id : 0;
       d.request = state.request;
-      d.story = BuildStoryRequest(prompt, state.request, message.user_name, d.language,
-                                  message.channel, {}, options, state.seed);
+      const std::string& hero = state.user_name.empty() ? message.user_name : state.user_name;
+      d.story = BuildStoryRequest(prompt, state.request, hero, d.language, message.channel, {},
+                                  options, state.seed);
+      if (!state.premise.empty()) {  // the premise as chapter 1 had it, even if the prompt changed
+        d.story.premise = state.premise;
+        d.story.premise_language = LanguageFromCode(state.premise_language);
+      }
       d.story.chapter = state.chapter + 1;
       d.story.history = TrimHistory(state.turns, options.history_token_budget);
       std::string next = d.language == Language::kChinese
@@ -224,9 +268,12 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
     }
     case Command::kStory: {
       std::string request;
-      const Prompt* prompt = ChoosePrompt(prompts, command.argument, request);
+      bool by_title = false;
+      const Prompt* prompt =
+          ChoosePrompt(prompts, command.argument, request, &by_title, d.language);
       if (message.prompt_id != 0) {  // an integration chose the prompt: the whole text is the wish
         request = command.argument;
+        by_title = false;
         prompt = nullptr;
         for (const Prompt& p : prompts) {
           if (p.id == message.prompt_id) prompt = &p;
@@ -235,10 +282,13 @@ Decision Decide(const InboundMessage& message, const ChatState& state,
       d.kind = Decision::Kind::kStory;
       d.prompt_id = prompt != nullptr ? prompt->id : 0;
       d.request = request;
-      d.story = BuildStoryRequest(prompt, request, message.user_name, d.language, message.channel,
-                                  TemplateVariables(message.variables.begin(),
-                                                    message.variables.end()),
-                                  options, new_seed);
+      d.story = BuildStoryRequest(
+          prompt, request, message.user_name, d.language, message.channel,
+          TemplateVariables(message.variables.begin(), message.variables.end()), options, new_seed);
+      if (by_title && request.empty()) {  // "/story dragons": the title is the theme
+        d.story.theme = TitleAsTheme(prompt->title);
+        d.request = d.story.theme;  // kept, so that /continue has the same theme
+      }
       return d;
     }
   }

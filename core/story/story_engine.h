@@ -25,6 +25,13 @@ struct ChatState {
   std::uint64_t seed = 0;       // the current story's seed
   int chapter = 0;              // chapters told so far
   std::vector<ChatTurn> turns;  // the story so far, oldest first
+  // The story's cast, kept so that every chapter has the same hero, companion and place on every
+  // channel, whatever the next message carries: the offline storyteller derives them from
+  // (seed, user_name, request, premise), an LLM from the history.
+  std::string user_name;         // the hero: the reader's name when the story began
+  std::string language;          // "en" or "zh": the story's language; empty: not recorded
+  std::string premise;           // the rendered prompt of chapter 1
+  std::string premise_language;  // "en", "zh" or empty (StoryRequest::premise_language)
 };
 
 struct EngineOptions {
@@ -58,12 +65,19 @@ struct Decision {
 
 // Chooses the prompt for `theme`: an enabled prompt whose title matches (case-insensitive, also
 // as the first words of the theme, which are then dropped from the request), else the lowest-id
-// enabled prompt, else none (the built-in one). `request` receives what is left of the theme.
+// enabled prompt (with `reader`: the lowest-id one in the reader's language or without words of
+// its own, if any), else none (the built-in one). `request` receives what is left of the theme;
+// `by_title`, when given, whether a title matched.
 const Prompt* ChoosePrompt(const std::vector<Prompt>& prompts, std::string_view theme,
-                           std::string& request);
+                           std::string& request, bool* by_title = nullptr,
+                           std::optional<Language> reader = std::nullopt);
+
+// The language of a prompt template's own words (its literal text and fallbacks): Chinese with
+// ideographs, English with an English phrase, else none (e.g. "{{request}}").
+std::optional<Language> PromptLanguage(std::string_view source);
 
 // Builds the request for one story: renders the prompt (or the built-in one) with user_name,
-// request, language, channel and `extra` variables.
+// request, language, channel and `extra` variables. The rendering is also the story's premise.
 StoryRequest BuildStoryRequest(const Prompt* prompt, std::string_view request,
                                std::string_view user_name, Language language,
                                std::string_view channel, const TemplateVariables& extra,

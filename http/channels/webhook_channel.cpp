@@ -212,7 +212,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     message.chat_id = integration->name + ":" + body.user_id;
     message.user_id = body.user_id;
     message.user_name = body.user_name;
-    message.language_hint = body.language;
+    message.language = body.language;  // an explicit choice: it wins over the text
     message.text = body.text;
     message.reply_context = boost::json::serialize(context);
     message.trace_id = ex->trace_id;

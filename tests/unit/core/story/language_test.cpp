@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string_view>
+
 #include "core/story/story.h"
 
 namespace storybot {
@@ -34,6 +36,45 @@ TEST(LanguageTest, HintDecidesWhenTextHasNoLetters) {
 
 TEST(LanguageTest, EnglishTextWinsOverChineseClient) {
   EXPECT_EQ(DetectLanguage("a story about dragons", "zh-hans"), Language::kEnglish);
+}
+
+// The rule in README "What chat users can do", case by case.
+TEST(LanguageTest, TheRuleTable) {
+  struct Row {
+    std::string_view text, hint, explicit_choice;
+    Language want;
+    std::string_view why;
+  };
+  const Row rows[] = {
+      {"a story about a turtle", "zh", "zh", Language::kChinese, "an explicit choice wins"},
+      {"讲一个关于月亮的故事", "zh", "en-US", Language::kEnglish, "an explicit choice wins"},
+      {"", "", "zh-CN", Language::kChinese, "explicit, nothing else"},
+      {"a story about a turtle", "zh", "klingon", Language::kEnglish, "unknown choice: the text"},
+      {"讲一个关于月亮的故事", "en", "", Language::kChinese, "ideographs win over the client"},
+      {"a story about a turtle", "zh-hans", "", Language::kEnglish,
+       "a Chinese client writing an English phrase gets English"},
+      {"a turtle", "zh", "", Language::kEnglish, "a little English word makes a phrase"},
+      {"brave space pirates", "zh", "", Language::kEnglish, "three words make a phrase"},
+      {"Elsa", "zh", "", Language::kChinese, "a lone name follows the client"},
+      {"dragons", "zh-hans", "", Language::kChinese, "a lone word follows the client"},
+      {"Peppa Pig", "zh", "", Language::kChinese, "two words, no English little word"},
+      {"dragons", "en", "", Language::kEnglish, "a lone word, English client"},
+      {"", "zh", "", Language::kChinese, "/start, /help, bare /story: the client"},
+      {"123 😀", "", "", Language::kEnglish, "no signal at all: English"},
+  };
+  for (const Row& row : rows) {
+    EXPECT_EQ(DetectLanguage(row.text, row.hint, row.explicit_choice), row.want)
+        << row.text << " / " << row.hint << " / " << row.explicit_choice << ": " << row.why;
+  }
+}
+
+TEST(LanguageTest, CodesNameLanguages) {
+  EXPECT_EQ(LanguageFromCode("zh"), Language::kChinese);
+  EXPECT_EQ(LanguageFromCode("ZH_tw"), Language::kChinese);
+  EXPECT_EQ(LanguageFromCode("en-GB"), Language::kEnglish);
+  EXPECT_EQ(LanguageFromCode("english"), std::nullopt);
+  EXPECT_EQ(LanguageFromCode("z"), std::nullopt);
+  EXPECT_EQ(LanguageFromCode(""), std::nullopt);
 }
 
 TEST(LanguageTest, SurvivesInvalidUtf8) {

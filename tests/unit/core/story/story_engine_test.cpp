@@ -169,5 +169,67 @@ TEST(HistoryTest, EstimatesChineseByCharacter) {
   EXPECT_EQ(EstimateTokens("abcdefgh"), 2u);
 }
 
+TEST(StoryEngineTest, TheLanguageRuleThroughDecide) {
+  // A Telegram user with a Chinese client who writes English gets English; a lone word, Chinese.
+  EXPECT_EQ(Decide(Message("a story about a turtle", "Ada", "zh"), {}, {}, {}, 1).language,
+            Language::kEnglish);
+  EXPECT_EQ(Decide(Message("/story dragons", "Ada", "zh"), {}, {}, {}, 1).language,
+            Language::kChinese);
+  // A webhook's explicit "language" wins over the text.
+  InboundMessage webhook = Message("a story about a turtle", "Ada", "");
+  webhook.channel = "webhook";
+  webhook.language = "zh";
+  const Decision d = Decide(webhook, {}, {}, {}, 1);
+  EXPECT_EQ(d.language, Language::kChinese);
+  EXPECT_NE(d.story.prompt.find("给Ada讲"), std::string::npos) << d.story.prompt;
+  webhook.text = "/help";
+  EXPECT_NE(Decide(webhook, {}, {}, {}, 1).text.find("我能听懂"), std::string::npos);
+}
+
+TEST(StoryEngineTest, ContinueKeepsTheHeroLanguageAndPremise) {
+  ChatState state;
+  state.has_story = true;
+  state.prompt_id = 3;
+  state.request = "会说话的猫";
+  state.seed = 5;
+  state.chapter = 1;
+  state.user_name = "Ada";
+  state.language = "zh";
+  state.premise = "从前，Ada遇见了一只会说话的猫。";
+  state.premise_language = "zh";
+  // No name, an English client, a prompt since edited: the story stays as it began.
+  const std::vector<Prompt> edited = {MakePrompt(3, "会说话的猫", "Whales. {{request}}")};
+  const Decision d = Decide(Message("/continue", "", "en"), state, edited, {}, 9);
+  ASSERT_EQ(d.kind, Decision::Kind::kStory);
+  EXPECT_EQ(d.story.user_name, "Ada");
+  EXPECT_EQ(d.language, Language::kChinese);
+  EXPECT_EQ(d.story.premise, state.premise);
+  EXPECT_EQ(d.story.premise_language, Language::kChinese);
+  EXPECT_EQ(d.story.seed, 5u);
+  // An explicit choice still wins.
+  InboundMessage english = Message("/continue", "", "");
+  english.language = "en";
+  EXPECT_EQ(Decide(english, state, edited, {}, 9).language, Language::kEnglish);
+}
+
+TEST(StoryEngineTest, ATitleMatchPassesTheThemeOn) {
+  const Decision d = Decide(Message("/story dragons"), {}, kPrompts, {}, 1);
+  EXPECT_EQ(d.prompt_id, 2);
+  EXPECT_EQ(d.story.theme, "dragons");
+  EXPECT_EQ(d.request, "dragons");  // kept for /continue
+  EXPECT_EQ(d.story.premise, d.story.prompt);
+  EXPECT_EQ(d.story.premise_language, Language::kEnglish);
+}
+
+TEST(StoryEngineTest, TheDefaultPromptIsTheFirstInTheReadersLanguage) {
+  const std::vector<Prompt> prompts = {
+      MakePrompt(1, "会说话的猫", "从前，{{user_name|小朋友}}遇见了一只会说话的猫。{{request}}"),
+      MakePrompt(2, "Dragons", "Once, {{user_name}} met a dragon. {{request}}")};
+  EXPECT_EQ(Decide(Message("a story about the sea"), {}, prompts, {}, 1).prompt_id, 2);
+  EXPECT_EQ(Decide(Message("讲一个关于大海的故事"), {}, prompts, {}, 1).prompt_id, 1);
+  // A prompt with no words of its own suits everyone; with none in the language, the first.
+  EXPECT_EQ(Decide(Message("a story about the sea"), {}, {prompts[0]}, {}, 1).prompt_id, 1);
+}
+
 }  // namespace
 }  // namespace storybot

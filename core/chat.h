@@ -30,6 +30,7 @@ struct OutboundReply {
   std::string reply_context;
   std::string trace_id;
   std::string delivery_key;  // the dedupe key of the delivery being answered
+  int pieces_sent = 0;       // pieces of the split text already delivered (durably): send the rest
 };
 
 enum class SendOutcome {
@@ -42,6 +43,7 @@ struct SendResult {
   SendOutcome outcome = SendOutcome::kSent;
   std::string error;      // for logs; never holds tokens
   int retry_after_s = 0;  // when the peer said how long to wait
+  int pieces_sent = 0;    // with kRetry: pieces delivered so far, earlier sends included
 };
 
 // Sends replies on one channel. Implementations are thread-safe; `done` runs exactly once, on

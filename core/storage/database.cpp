@@ -94,6 +94,9 @@ const std::vector<Migration>& Migrations() {
         );
         CREATE INDEX webhook_callbacks_by_state ON webhook_callbacks (state, next_attempt_at);
       )sql"},
+      {4, "how many pieces of a split reply went out (a retry sends only the rest)", R"sql(
+        ALTER TABLE deliveries ADD COLUMN pieces_sent INTEGER NOT NULL DEFAULT 0;
+      )sql"},
   };
   return migrations;
 }

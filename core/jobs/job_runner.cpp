@@ -91,8 +91,9 @@ void JobRunner::Stop(std::chrono::milliseconds grace) {
     std::unique_lock lock(mutex_);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
-    // Held store writes get one last try now (the disk may have room again), within `grace`.
-    for (auto it = delayed_.begin(); it != delayed_.end();) {
+    // Held store writes get one last try now (the disk may have room again), within `grace`
+    // (none without a grace: their answers would come after the runner is gone).
+    for (auto it = delayed_.begin(); grace.count() > 0 && it != delayed_.end();) {
       if (it->held && !it->needs_worker) {
         ++active_;
         --held_;

@@ -132,8 +132,8 @@ class StorageFailureTest : public StorybotTest {
   // A sample's value in /metrics, or -1.
   double Metric(const std::string& sample) {
     const std::string text = Fetch("GET", Url("/metrics")).body;
-    const auto at = text.find(sample + " ");
-    return at == std::string::npos ? -1 : std::stod(text.substr(at + sample.size() + 1));
+    const auto at = text.find("\n" + sample + " ");
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + sample.size() + 2));
   }
   template <class Predicate>
   static bool Within(std::chrono::seconds limit, Predicate done) {
@@ -239,7 +239,7 @@ TEST_F(StorageFailureTest, A503FromAFullDiskLogsItsCauseWithTheTraceId) {
   disk_->Fill();
   const auto delivery = Deliver(Update(1, 1203, "owls"), "diskfull-delivery-1");
   EXPECT_EQ(delivery.status, 503) << delivery.body;
-  EXPECT_EQ(delivery.body.find("disk"), std::string::npos);  // the body keeps internals out
+  EXPECT_EQ(delivery.body.find("disk is full"), std::string::npos);  // no internals in the body
   HeaderList headers = AdminJson();
   headers.emplace_back("X-Trace-Id", "diskfull-admin-1");
   const auto write =

@@ -352,8 +352,10 @@ class JobRunnerStorageTest : public JobRunnerTest {
     options.store_max_retry = std::chrono::seconds(30);
     StartRunner(options);
   }
-  // Moves the fake clock on and waits until `calls` has grown past `seen`.
+  // Once the job is held (its retry's due time taken from the clock), moves the fake clock on
+  // and waits until `calls` has grown past `seen`.
   bool AdvanceUntilCalled(std::atomic<int>& calls, int seen, std::chrono::milliseconds by) {
+    if (!Eventually([&] { return runner_->held() == 1; })) return false;
     clock_.Advance(by);
     return Eventually([&] { return calls.load() > seen; });
   }
@@ -371,7 +373,8 @@ TEST_F(JobRunnerStorageTest, ASentReplyThatCannotBeMarkedSentIsHeldAndNeverSentA
   StartWithFakeClock();
   Deliver("k", "c", "owls");
   ASSERT_TRUE(sender_.WaitFor(1));
-  ASSERT_TRUE(Eventually([&] { return faults_.finish_calls >= 1; }));
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  EXPECT_EQ(faults_.finish_calls, 1);
   // Backoff: nothing before 500 ms, then 1 s, 2 s, ... (fake time); never another send.
   clock_.Advance(std::chrono::milliseconds(400));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -383,8 +386,8 @@ TEST_F(JobRunnerStorageTest, ASentReplyThatCannotBeMarkedSentIsHeldAndNeverSentA
   EXPECT_EQ(sender_.calls_made(), 1u);
   EXPECT_EQ(Stats().jobs_pending, 1);
   EXPECT_EQ(Stats().jobs_dead, 0);
-  EXPECT_EQ(runner_->held(), 1);
-  EXPECT_GE(StorageErrors("finish"), 9);
+  EXPECT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return StorageErrors("finish") >= 9; }));
   EXPECT_NE(metrics_->Render().find("storybot_jobs_held 1"), std::string::npos);
 
   faults_.finish = false;  // space again
@@ -432,10 +435,11 @@ TEST_F(JobRunnerStorageTest, AReplyThatCannotBeSavedIsNeverDeadLetteredAndGoesOu
   EXPECT_EQ(Stats().jobs_dead, 0);
   EXPECT_EQ(Stats().jobs_pending, 1);
   EXPECT_EQ(backend_.requests.size(), 1u);  // the story was written once and is held
-  EXPECT_GE(StorageErrors("save_reply"), 21);
+  EXPECT_TRUE(Eventually([&] { return StorageErrors("save_reply") >= 21; }));
   EXPECT_NE(metrics_->Render().find("storybot_jobs_dead_total 0"), std::string::npos);
 
   faults_.save_reply = false;
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
   clock_.Advance(std::chrono::seconds(30));
   ASSERT_TRUE(sender_.WaitFor(1));
   ASSERT_TRUE(Eventually([&] { return Stats().jobs_done == 1; }));
@@ -448,6 +452,7 @@ TEST_F(JobRunnerStorageTest, AnUnreadableChatIsRetriedWithoutCountingAnAttempt) 
   faults_.load = true;
   StartWithFakeClock(/*max_attempts=*/2);
   Deliver("k", "c", "owls");
+  ASSERT_TRUE(Eventually([&] { return faults_.load_calls >= 1; }));
   for (int i = 0; i < 6; ++i) {
     const int seen = faults_.load_calls;
     ASSERT_TRUE(AdvanceUntilCalled(faults_.load_calls, seen, std::chrono::seconds(30)));
@@ -455,10 +460,11 @@ TEST_F(JobRunnerStorageTest, AnUnreadableChatIsRetriedWithoutCountingAnAttempt) 
   EXPECT_EQ(Stats().jobs_dead, 0);
   EXPECT_EQ(backend_.requests.size(), 0u);
   faults_.load = false;
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
   clock_.Advance(std::chrono::seconds(30));
   ASSERT_TRUE(sender_.WaitFor(1));
   ASSERT_TRUE(Eventually([&] { return Stats().jobs_done == 1; }));
-  EXPECT_GE(StorageErrors("load_chat"), 7);
+  EXPECT_GE(StorageErrors("load_chat"), 7);  // counted before the retry that succeeded
 }
 
 TEST_F(JobRunnerStorageTest, AFailedSendWhoseRetryCannotBeRecordedIsNotSentAgainUntilItIs) {
@@ -473,6 +479,7 @@ TEST_F(JobRunnerStorageTest, AFailedSendWhoseRetryCannotBeRecordedIsNotSentAgain
   }
   EXPECT_EQ(sender_.calls_made(), 1u);  // the failed one only: no sends while held
   faults_.retry_later = false;
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
   clock_.Advance(std::chrono::seconds(30));
   ASSERT_TRUE(Eventually([&] { return faults_.retry_later_calls >= 6; }));
   clock_.Advance(std::chrono::seconds(2));  // the send's own backoff
@@ -488,7 +495,8 @@ TEST_F(JobRunnerStorageTest, ARetryAndARestartResumeAfterThePiecesAlreadySent) {
   sender_.pieces_out = 2;  // two pieces went out, then the third failed
   StartWithFakeClock();
   Deliver("k", "c", "owls");
-  ASSERT_TRUE(Eventually([&] { return sender_.calls_made() == 1; }));
+  // The retry's due time is taken before its attempt is recorded.
+  ASSERT_TRUE(Eventually([&] { return faults_.retry_later_calls == 1; }));
   clock_.Advance(std::chrono::seconds(1));
   ASSERT_TRUE(Eventually([&] { return sender_.calls_made() == 2; }));
   {

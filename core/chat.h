@@ -34,6 +34,7 @@ struct OutboundReply {
   std::string delivery_key;  // the dedupe key of the delivery being answered
   std::string engine = {};   // the engine that wrote the story; empty: not known (a bot text or a
                              // reply written before a restart)
+  int pieces_sent = 0;       // pieces of the split text already delivered (durably): send the rest
 };
 
 enum class SendOutcome {
@@ -46,6 +47,7 @@ struct SendResult {
   SendOutcome outcome = SendOutcome::kSent;
   std::string error;      // for logs; never holds tokens
   int retry_after_s = 0;  // when the peer said how long to wait
+  int pieces_sent = 0;    // with kRetry: pieces delivered so far, earlier sends included
 };
 
 // Sends replies on one channel. Implementations are thread-safe; `done` runs exactly once, on

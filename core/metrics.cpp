@@ -121,6 +121,16 @@ struct Metrics::Impl {
                                        .Help("Story jobs given up after their last attempt")
                                        .Register(*registry)
                                        .Add({});
+  prometheus::Family<prometheus::Counter>& storage_errors =
+      prometheus::BuildCounter()
+          .Name("storybot_storage_errors_total")
+          .Help("Store calls that failed (e.g. disk full) and are retried, by operation")
+          .Register(*registry);
+  prometheus::Gauge& jobs_held = prometheus::BuildGauge()
+                                     .Name("storybot_jobs_held")
+                                     .Help("Story jobs waiting to retry a failed store call")
+                                     .Register(*registry)
+                                     .Add({});
   prometheus::Counter& cpu_seconds = prometheus::BuildCounter()
                                          .Name("process_cpu_seconds_total")
                                          .Help("User and system CPU time spent in seconds")
@@ -162,6 +172,9 @@ Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
   }
   for (const char* outcome : {"success", "retry", "error", "fallback"}) {
     impl_->llm_requests.Add({{"outcome", outcome}});
+  }
+  for (const char* operation : {"enqueue", "load_chat", "save_reply", "retry_later", "finish"}) {
+    impl_->storage_errors.Add({{"operation", operation}});
   }
   for (const char* kind : {"prompt", "completion"}) impl_->llm_tokens.Add({{"kind", kind}});
   for (const char* engine : {"offline", "openai"}) {
@@ -231,6 +244,12 @@ void Metrics::SetJobsPending(std::int64_t jobs) {
 }
 
 void Metrics::CountJobDeadLettered() { impl_->jobs_dead.Increment(); }
+
+void Metrics::CountStorageError(std::string_view operation) {
+  impl_->storage_errors.Add({{"operation", std::string(operation)}}).Increment();
+}
+
+void Metrics::SetJobsHeld(std::int64_t jobs) { impl_->jobs_held.Set(static_cast<double>(jobs)); }
 
 std::string Metrics::Render() {
   std::lock_guard lock(impl_->render_mutex);

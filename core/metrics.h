@@ -29,6 +29,10 @@ class Metrics {
   void CountLlmTokens(std::string_view kind, std::int64_t tokens);  // kind: prompt | completion
   void SetJobsPending(std::int64_t jobs);
   void CountJobDeadLettered();
+  // A store call that failed (e.g. the disk is full); the job waits and the call is retried.
+  // operation: enqueue | load_chat | save_reply | retry_later | finish
+  void CountStorageError(std::string_view operation);
+  void SetJobsHeld(std::int64_t jobs);  // jobs waiting to retry a failed store call
 
   // Prometheus text exposition format 0.0.4, process metrics refreshed first.
   std::string Render();

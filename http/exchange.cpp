@@ -42,7 +42,8 @@ int HttpStatusFor(ErrorCode code) {
 
 Response ErrorResponse(const Error& error, std::string_view trace_id) {
   const int status = HttpStatusFor(error.code);
-  // 5xx bodies never carry internals (SQL, paths); the log line has them.
+  // 5xx bodies never carry internals (SQL, paths); the log line has them (ReplyError keeps the
+  // message in Exchange::error_cause, and the observability middleware logs it).
   const std::string_view message =
       status >= 500 ? (status == 503 ? "service temporarily unavailable" : "internal error")
                     : std::string_view(error.message);

@@ -37,6 +37,8 @@ class Exchange {
   std::string route = "unmatched";  // the matched pattern, for logs and metric labels
   std::map<std::string, std::string, std::less<>> params;  // path parameters
   std::optional<EarlyError> early_error;
+  // Why a 5xx was answered (e.g. "database or disk is full"): logged, never sent to the client.
+  std::string error_cause;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   // Hooks run on Reply, newest first (so the outermost middleware sees the final response).
@@ -68,6 +70,7 @@ inline void ReplyError(const ExchangePtr& ex, int status, std::string_view code,
   ex->Reply(ErrorResponse(status, code, message, ex->trace_id));
 }
 inline void ReplyError(const ExchangePtr& ex, const Error& error) {
+  if (HttpStatusFor(error.code) >= 500 && ex->error_cause.empty()) ex->error_cause = error.message;
   ex->Reply(ErrorResponse(error, ex->trace_id));
 }
 

@@ -65,6 +65,15 @@ Middleware ObservabilityMiddleware(Logger& logger, Metrics& metrics) {
                      {"user_agent.original", req.Header("User-Agent")},
                      {"http.route", std::string_view(ex_raw->route)}},
                     ex_raw->trace_id);
+      if (r.status >= 500 && !ex_raw->error_cause.empty()) {
+        logger.Log(LogLevel::kError, "request failed: " + message,
+                   {{"error.message", std::string_view(ex_raw->error_cause)},
+                    {"http.request.method", std::string_view(req.method)},
+                    {"url.path", std::string_view(req.path)},
+                    {"http.response.status_code", static_cast<std::int64_t>(r.status)},
+                    {"http.route", std::string_view(ex_raw->route)}},
+                   ex_raw->trace_id);
+      }
     });
     next(ex);
   };

@@ -83,7 +83,12 @@ SendResult TelegramSender::SendNow(const OutboundReply& reply) {
   const std::vector<std::string> pieces =
       SplitMessage(reply.text, options_.markdown_v2 ? 2048 : 4096, LengthUnit::kUtf16);
   const std::int64_t reply_to = ReplyTo(reply.reply_context);
-  for (std::size_t i = 0; i < pieces.size(); ++i) {
+  // A retry resumes after the pieces that already went out (the runner keeps the count on disk),
+  // so the reader never gets the first pieces twice.
+  const std::size_t first =
+      std::min(pieces.size(), static_cast<std::size_t>(std::max(0, reply.pieces_sent)));
+  for (std::size_t i = first; i < pieces.size(); ++i) {
+    const int sent = static_cast<int>(i);
     boost::json::object params{{"chat_id", ChatIdValue(reply.chat_id)}, {"text", pieces[i]}};
     if (options_.markdown_v2) {
       params["text"] = EscapeMarkdownV2(pieces[i]);
@@ -96,7 +101,7 @@ SendResult TelegramSender::SendNow(const OutboundReply& reply) {
     ApiResult result;
     for (int attempt = 0; attempt < options_.attempts_per_send; ++attempt) {
       if (!SleepUntil(pacer_.Reserve(reply.chat_id))) {
-        return {SendOutcome::kRetry, "stopping", 0};
+        return {SendOutcome::kRetry, "stopping", 0, sent};
       }
       result = api_.Call("sendMessage", params, kSendTimeoutMs, reply.trace_id);
       if (result.kind == ApiResult::Kind::kOk) break;
@@ -108,7 +113,7 @@ SendResult TelegramSender::SendNow(const OutboundReply& reply) {
       auto wait = std::chrono::milliseconds(500 << attempt);
       if (result.kind == ApiResult::Kind::kRetryAfter) {
         if (result.retry_after_s > 60) {  // too long to hold a worker: the runner retries later
-          return {SendOutcome::kRetry, "sendMessage: 429", result.retry_after_s};
+          return {SendOutcome::kRetry, "sendMessage: 429", result.retry_after_s, sent};
         }
         wait = std::chrono::seconds(result.retry_after_s);
       }
@@ -118,13 +123,13 @@ SendResult TelegramSender::SendNow(const OutboundReply& reply) {
                    {"labels.attempt", static_cast<std::int64_t>(attempt + 1)}},
                   reply.trace_id);
       if (!SleepUntil(std::chrono::steady_clock::now() + wait)) {
-        return {SendOutcome::kRetry, "stopping", 0};
+        return {SendOutcome::kRetry, "stopping", 0, sent};
       }
     }
     if (result.kind != ApiResult::Kind::kOk) {
       return {SendOutcome::kRetry,
               "sendMessage: " + std::to_string(result.status) + " " + result.description,
-              result.retry_after_s};
+              result.retry_after_s, sent};
     }
   }
   return {SendOutcome::kSent, "", 0};

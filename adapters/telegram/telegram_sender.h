@@ -2,7 +2,8 @@
 // Replies on Telegram: sendMessage split at 4,096 UTF-16 units (paragraph, sentence, word),
 // plain text, paced to at most one message per second per chat and 30 per second overall
 // (Telegram's limits). 429 waits retry_after, 5xx backs off, 400/403 (e.g. blocked by the user)
-// gives up at once.
+// gives up at once. A failed send reports how many pieces went out, and a retry (told that count
+// in OutboundReply::pieces_sent) sends only the rest.
 #include <chrono>
 #include <condition_variable>
 #include <map>

@@ -21,6 +21,8 @@ struct Job {
   int attempts = 0;                  // send attempts so far
   std::optional<std::string> reply;  // set once written: a resend never writes a new story
   std::string engine = {};           // who wrote `reply` (not stored: empty after a restart)
+  int pieces_sent = 0;               // of a split reply, delivered before a failed send
+  int store_failures = 0;            // consecutive storage errors (memory only: for backoff)
 };
 
 struct EnqueueResult {
@@ -80,8 +82,9 @@ class ChatStore {
   // Records a job's reply together with the chat's new state, in one transaction.
   virtual void SaveReply(const Job& job, const std::string& reply, const ChatUpdate& update,
                          std::function<void(Status)> done) = 0;
-  virtual void RetryLater(std::int64_t job_id, int attempts, const std::string& error,
-                          std::function<void(Status)> done) = 0;
+  // Records a failed send: its attempt count and how many pieces of the reply went out.
+  virtual void RetryLater(std::int64_t job_id, int attempts, int pieces_sent,
+                          const std::string& error, std::function<void(Status)> done) = 0;
   virtual void Finish(std::int64_t job_id, JobEnd end, const std::string& error,
                       std::function<void(Status)> done) = 0;
 

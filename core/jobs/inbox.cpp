@@ -8,6 +8,7 @@ void Inbox::Deliver(const std::string& dedupe_key, InboundMessage message,
   store_.Enqueue(
       dedupe_key, *shared,
       [this, shared, dedupe_key, done = std::move(done)](Result<EnqueueResult> r) {
+        if (!r.ok()) metrics_.CountStorageError("enqueue");  // the channel answers 503
         if (r.ok() && !r.value().duplicate) {
           metrics_.CountMessageReceived(shared->channel);
           logger_.Log(LogLevel::kInfo, "message received",

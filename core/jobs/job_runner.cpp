@@ -14,7 +14,28 @@ std::uint64_t SeedFor(const Job& job) {
                                   job.dedupe_key);
 }
 
+// Exponential from `first` (failures = 1), capped at `max`.
+std::chrono::milliseconds Backoff(std::chrono::milliseconds first, std::chrono::milliseconds max,
+                                  int failures) {
+  const auto delay = first * (std::int64_t{1} << std::clamp(failures - 1, 0, 20));
+  return std::min<std::chrono::milliseconds>(delay, max);
+}
+
+class SteadyJobClock final : public JobClock {
+ public:
+  TimePoint Now() const override { return std::chrono::steady_clock::now(); }
+  void WaitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                 TimePoint until) override {
+    cv.wait_until(lock, until);
+  }
+};
+
 }  // namespace
+
+JobClock& JobClock::Steady() {
+  static SteadyJobClock clock;
+  return clock;
+}
 
 JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& writer,
                      std::map<std::string, ReplySender*> senders, EngineOptions engine,
@@ -27,6 +48,7 @@ JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& wri
       metrics_(metrics),
       logger_(logger),
       options_(options),
+      clock_(options.clock != nullptr ? *options.clock : JobClock::Steady()),
       pool_(4) {}
 
 JobRunner::~JobRunner() { Stop(std::chrono::milliseconds(0)); }
@@ -69,6 +91,20 @@ void JobRunner::Stop(std::chrono::milliseconds grace) {
     std::unique_lock lock(mutex_);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
+    // Held store writes get one last try now (the disk may have room again), within `grace`
+    // (none without a grace: their answers would come after the runner is gone).
+    for (auto it = delayed_.begin(); grace.count() > 0 && it != delayed_.end();) {
+      if (it->held && !it->needs_worker) {
+        ++active_;
+        --held_;
+        pool_.Post([run = std::move(it->run), job = std::move(it->job)]() mutable {
+          run(std::move(job));
+        });
+        it = delayed_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     wake_.notify_all();
     wake_.wait_for(lock, grace, [this] { return active_ == 0; });
   }
@@ -86,18 +122,36 @@ std::int64_t JobRunner::pending() const {
   return pending_;
 }
 
-void JobRunner::UpdateGauge() { metrics_.SetJobsPending(pending()); }
+std::int64_t JobRunner::held() const {
+  std::lock_guard lock(mutex_);
+  return held_;
+}
+
+void JobRunner::UpdateGauge() {
+  std::int64_t pending = 0;
+  std::int64_t held = 0;
+  {
+    std::lock_guard lock(mutex_);
+    pending = pending_;
+    held = held_;
+  }
+  metrics_.SetJobsPending(pending);
+  metrics_.SetJobsHeld(held);
+}
 
 void JobRunner::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const auto now = Clock::now();
+    const auto now = clock_.Now();
     // Retries that are due run first: their chats are already marked busy.
     for (auto it = delayed_.begin(); it != delayed_.end();) {
-      if (it->due <= now && writing_ < options_.workers) {
-        ++writing_;
+      if (it->due <= now && (!it->needs_worker || writing_ < options_.workers)) {
+        if (it->needs_worker) ++writing_;
+        if (it->held) metrics_.SetJobsHeld(--held_);
         ++active_;
-        pool_.Post([this, job = std::move(it->job)]() mutable { Process(std::move(job)); });
+        pool_.Post([run = std::move(it->run), job = std::move(it->job)]() mutable {
+          run(std::move(job));
+        });
         it = delayed_.erase(it);
       } else {
         ++it;
@@ -115,9 +169,9 @@ void JobRunner::Loop() {
       ++active_;
       pool_.Post([this, job = std::move(job)]() mutable { Process(std::move(job)); });
     }
-    auto next = Clock::now() + std::chrono::seconds(1);
+    auto next = clock_.Now() + std::chrono::seconds(1);
     for (const Delayed& d : delayed_) next = std::min(next, d.due);
-    wake_.wait_until(lock, next);
+    clock_.WaitUntil(wake_, lock, next);
   }
 }
 
@@ -137,8 +191,11 @@ void JobRunner::Process(Job job) {
   Result<ChatState> state = store_.LoadChat(job.message.channel, job.message.chat_id);
   auto snapshot = prompts_.List();
   if (!state.ok() || !snapshot.ok()) {
-    return OnSent(std::move(job), {SendOutcome::kRetry, "cannot read the chat's state", 0}, true);
+    const Error error = !state.ok() ? state.error() : snapshot.error();
+    return Hold(
+        std::move(job), "load_chat", error, [this](Job j) { Process(std::move(j)); }, true);
   }
+  job.store_failures = 0;
   Decision decision =
       Decide(job.message, state.value(), snapshot.value()->prompts, engine_, SeedFor(job));
   if (decision.kind == Decision::Kind::kText) return Reply(std::move(job), decision.text, {});
@@ -178,58 +235,74 @@ void JobRunner::Process(Job job) {
 
 void JobRunner::Reply(Job job, const std::string& reply, const ChatUpdate& update) {
   job.reply = reply;
-  auto shared = std::make_shared<Job>(std::move(job));
-  store_.SaveReply(*shared, reply, update, [this, shared](Status saved) {
-    if (!saved.ok()) {
-      shared->reply.reset();  // not on disk: decide again next time
-      return OnSent(std::move(*shared), {SendOutcome::kRetry, saved.error().message, 0}, true);
-    }
-    // The story is written and saved: the worker may start another one while this reply waits
-    // for the channel (Telegram paces sends to 30/s); the chat stays busy until it is sent.
-    ReleaseWorker();
-    pool_.Post([this, shared] { Send(std::move(*shared)); });
-  });
+  ReleaseWorker();  // the story is written: its save (and send) need no worker
+  // Until the save succeeds the job is held with this very reply: no second story is written.
+  // Once saved, the worker may start another story while this reply waits for the channel
+  // (Telegram paces sends to 30/s); the chat stays busy until it is sent.
+  Persist(
+      std::move(job), "save_reply",
+      [this, reply, update](const Job& j, std::function<void(Status)> done) {
+        store_.SaveReply(j, reply, update, std::move(done));
+      },
+      [this](Job j) {
+        auto shared = std::make_shared<Job>(std::move(j));
+        pool_.Post([this, shared] { Send(std::move(*shared)); });
+      });
 }
 
 void JobRunner::Send(Job job) {
   auto sender = senders_.find(job.message.channel);
   if (sender == senders_.end()) {
     return OnSent(std::move(job),
-                  {SendOutcome::kPermanent, "channel " + job.message.channel + " is off", 0},
-                  false);
+                  {SendOutcome::kPermanent, "channel " + job.message.channel + " is off", 0});
   }
   OutboundReply reply{job.message.channel,       job.message.chat_id,  *job.reply,
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
   reply.engine = job.engine;
+  reply.pieces_sent = job.pieces_sent;
   auto shared = std::make_shared<Job>(std::move(job));
-  sender->second->Send(reply, [this, shared](SendResult result) {
-    OnSent(std::move(*shared), std::move(result), false);
-  });
+  sender->second->Send(
+      reply, [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result)); });
 }
 
-void JobRunner::OnSent(Job job, SendResult result, bool holds_worker) {
+void JobRunner::OnSent(Job job, SendResult result) {
   const std::string channel = job.message.channel;
   if (result.outcome == SendOutcome::kRetry && job.attempts + 1 < options_.max_attempts) {
     ++job.attempts;
-    auto delay = options_.first_retry * (1 << std::min(job.attempts - 1, 16));
-    delay = std::min<std::chrono::milliseconds>(delay, options_.max_retry);
+    job.pieces_sent = std::max(job.pieces_sent, result.pieces_sent);
+    auto delay = Backoff(options_.first_retry, options_.max_retry, job.attempts);
     if (result.retry_after_s > 0) {
       delay =
           std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(result.retry_after_s));
     }
-    std::lock_guard lock(mutex_);
-    if (!stopping_) {  // a stop interrupts sends on purpose: they resume at the next start
-      logger_.Log(LogLevel::kWarn, "reply not delivered; will retry",
-                  {{"error.message", std::string_view(result.error)},
-                   {"storybot.channel", std::string_view(channel)},
-                   {"labels.attempt", static_cast<std::int64_t>(job.attempts)}},
-                  job.message.trace_id);
+    {
+      std::lock_guard lock(mutex_);
+      if (!stopping_) {  // a stop interrupts sends on purpose: they resume at the next start
+        logger_.Log(LogLevel::kWarn, "reply not delivered; will retry",
+                    {{"error.message", std::string_view(result.error)},
+                     {"storybot.channel", std::string_view(channel)},
+                     {"labels.attempt", static_cast<std::int64_t>(job.attempts)},
+                     {"labels.pieces_sent", static_cast<std::int64_t>(job.pieces_sent)}},
+                    job.message.trace_id);
+      }
     }
-    store_.RetryLater(job.id, job.attempts, result.error, [](Status) {});
-    if (holds_worker) --writing_;
-    --active_;
-    delayed_.push_back({Clock::now() + delay, std::move(job)});
-    wake_.notify_one();
+    // The attempt and the pieces already out are on disk before the next send: a restart
+    // resumes after them instead of sending the first pieces again.
+    const TimePoint due = clock_.Now() + delay;
+    Persist(
+        std::move(job), "retry_later",
+        [this, error = result.error](const Job& j, std::function<void(Status)> done) {
+          store_.RetryLater(j.id, j.attempts, j.pieces_sent, error, std::move(done));
+        },
+        [this, due](Job j) {
+          {
+            std::lock_guard lock(mutex_);
+            --active_;
+            delayed_.push_back({due, std::move(j), [this](Job r) { Process(std::move(r)); },
+                                /*needs_worker=*/true, /*held=*/false});
+          }
+          wake_.notify_all();
+        });
     return;
   }
   JobEnd end = JobEnd::kDone;
@@ -257,17 +330,79 @@ void JobRunner::OnSent(Job job, SendResult result, bool holds_worker) {
                  {"storybot.outcome", std::string_view(outcome)}},
                 job.message.trace_id);
   }
-  auto shared = std::make_shared<Job>(std::move(job));
-  store_.Finish(shared->id, end, result.error,
-                [this, shared, holds_worker](Status) { Finished(*shared, holds_worker); });
+  // Until the end is on disk the chat stays busy and the job is not resent: a sent reply that
+  // cannot be marked sent is held here, not sent again.
+  Persist(
+      std::move(job), "finish",
+      [this, end, error = result.error](const Job& j, std::function<void(Status)> done) {
+        store_.Finish(j.id, end, error, std::move(done));
+      },
+      [this](Job j) { Finished(j); });
 }
 
-void JobRunner::Finished(const Job& job, bool holds_worker) {
+void JobRunner::Persist(Job job, std::string_view operation, StoreCall call, Step then) {
+  auto shared = std::make_shared<Job>(std::move(job));
+  auto shared_call = std::make_shared<StoreCall>(std::move(call));
+  (*shared_call)(*shared, [this, shared, operation, shared_call,
+                           then = std::move(then)](Status status) mutable {
+    if (status.ok()) {
+      if (shared->store_failures > 0) {
+        logger_.Log(LogLevel::kInfo, "storage write succeeded; job resumes",
+                    {{"storybot.operation", operation},
+                     {"storybot.job_id", shared->id},
+                     {"labels.failures", static_cast<std::int64_t>(shared->store_failures)}},
+                    shared->message.trace_id);
+        shared->store_failures = 0;
+      }
+      return then(std::move(*shared));
+    }
+    Hold(
+        std::move(*shared), operation, status.error(),
+        [this, operation, shared_call, then = std::move(then)](Job j) mutable {
+          Persist(std::move(j), operation, std::move(*shared_call), std::move(then));
+        },
+        false);
+  });
+}
+
+void JobRunner::Hold(Job job, std::string_view operation, const Error& error, Step retry,
+                     bool holds_worker) {
+  metrics_.CountStorageError(operation);
+  ++job.store_failures;
+  const auto delay =
+      Backoff(options_.store_first_retry, options_.store_max_retry, job.store_failures);
+  {
+    std::lock_guard lock(mutex_);
+    if (holds_worker) --writing_;
+    --active_;
+    if (stopping_) {
+      logger_.Log(LogLevel::kError, "storage failed at stop; the job stays pending as last saved",
+                  {{"error.message", std::string_view(error.message)},
+                   {"storybot.operation", operation},
+                   {"storybot.job_id", job.id}},
+                  job.message.trace_id);
+    } else {
+      logger_.Log(LogLevel::kWarn, "storage failed; job held, will retry the write",
+                  {{"error.message", std::string_view(error.message)},
+                   {"storybot.operation", operation},
+                   {"storybot.job_id", job.id},
+                   {"labels.failures", static_cast<std::int64_t>(job.store_failures)},
+                   {"labels.retry_in_ms", static_cast<std::int64_t>(delay.count())}},
+                  job.message.trace_id);
+      delayed_.push_back(
+          {clock_.Now() + delay, std::move(job), std::move(retry), holds_worker, /*held=*/true});
+      ++held_;
+    }
+  }
+  UpdateGauge();
+  wake_.notify_all();
+}
+
+void JobRunner::Finished(const Job& job) {
   {
     std::lock_guard lock(mutex_);
     const std::string key = ChatKey(job.message);
     busy_.erase(key);
-    if (holds_worker) --writing_;
     --active_;
     --pending_;
     if (queues_.contains(key)) ready_.push_back(key);

@@ -8,6 +8,11 @@
 // dead-lettered. Because the reply is saved before it is sent, a crash never makes a second,
 // different story; the one window where a reply can go out twice is between a successful send
 // and the commit that marks it done.
+//
+// A storage error (e.g. the disk is full) is never blamed on the channel: it counts no send
+// attempt and never dead-letters a job. The job is held where it is (no new story, no new send)
+// and the store call is retried with its own backoff until it succeeds; each failure is logged
+// and counted (storybot_storage_errors_total). A stop gives held writes one last try.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -19,6 +24,7 @@
 
 #include "core/chat.h"
 #include "core/jobs/chat_store.h"
+#include "core/jobs/job_clock.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
@@ -33,6 +39,10 @@ struct JobRunnerOptions {
   int max_attempts = 5;
   std::chrono::milliseconds first_retry{1000};
   std::chrono::milliseconds max_retry{60000};
+  // Backoff for a store call that failed (the job is held meanwhile).
+  std::chrono::milliseconds store_first_retry{500};
+  std::chrono::milliseconds store_max_retry{30000};
+  JobClock* clock = nullptr;  // null: JobClock::Steady()
 };
 
 class JobRunner {
@@ -57,21 +67,32 @@ class JobRunner {
 
   bool running() const;
   std::int64_t pending() const;  // queued, running and waiting to retry
+  std::int64_t held() const;     // waiting for a store call to succeed
 
  private:
-  using Clock = std::chrono::steady_clock;
+  using TimePoint = JobClock::TimePoint;
+  using Step = std::function<void(Job)>;
   struct Delayed {
-    Clock::time_point due;
+    TimePoint due;
     Job job;
+    Step run;
+    bool needs_worker;  // deciding or writing a story: counts against `workers`
+    bool held;          // waiting to retry a store call
   };
+  // A store call that must succeed before the job moves on; `done` runs on the writer's thread.
+  using StoreCall = std::function<void(const Job&, std::function<void(Status)> done)>;
 
   void Loop();
   void Process(Job job);
   void Reply(Job job, const std::string& reply, const ChatUpdate& update);
   void Send(Job job);
-  // `holds_worker`: the job still counts against `workers` (it failed before its reply was saved).
-  void OnSent(Job job, SendResult result, bool holds_worker);
-  void Finished(const Job& job, bool holds_worker);
+  void OnSent(Job job, SendResult result);
+  // Runs `call`; once it succeeded, `then`. A failure holds the job and retries `call` later.
+  void Persist(Job job, std::string_view operation, StoreCall call, Step then);
+  // The job's store call failed: count, log and schedule `retry` (nothing while stopping).
+  // `holds_worker`: it was deciding its story, and the retry needs a worker again.
+  void Hold(Job job, std::string_view operation, const Error& error, Step retry, bool holds_worker);
+  void Finished(const Job& job);
   void ReleaseWorker();
   void UpdateGauge();
   static std::string ChatKey(const InboundMessage& m) { return m.channel + "\n" + m.chat_id; }
@@ -84,6 +105,7 @@ class JobRunner {
   Metrics& metrics_;
   Logger& logger_;
   JobRunnerOptions options_;
+  JobClock& clock_;
   WorkPool pool_;
 
   mutable std::mutex mutex_;
@@ -91,10 +113,11 @@ class JobRunner {
   std::map<std::string, std::deque<Job>> queues_;  // per chat, waiting
   std::deque<std::string> ready_;                  // chats with a waiting job and none running
   std::set<std::string> busy_;                     // chats with a job running or retrying
-  std::vector<Delayed> delayed_;                   // retries, unordered (few)
+  std::vector<Delayed> delayed_;                   // retries and held jobs, unordered (few)
   int writing_ = 0;  // jobs deciding or writing a story: at most options_.workers
   int active_ = 0;   // jobs started and not yet finished or waiting to retry
   std::int64_t pending_ = 0;
+  std::int64_t held_ = 0;  // entries of delayed_ with `held`
   bool started_ = false;
   bool stopping_ = false;
   std::thread thread_;

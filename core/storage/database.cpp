@@ -102,6 +102,9 @@ const std::vector<Migration>& Migrations() {
         ALTER TABLE conversations ADD COLUMN premise TEXT NOT NULL DEFAULT '';
         ALTER TABLE conversations ADD COLUMN premise_language TEXT NOT NULL DEFAULT '';
       )sql"},
+      {5, "how many pieces of a split reply went out (a retry sends only the rest)", R"sql(
+        ALTER TABLE deliveries ADD COLUMN pieces_sent INTEGER NOT NULL DEFAULT 0;
+      )sql"},
   };
   return migrations;
 }

@@ -126,15 +126,17 @@ void SqliteChatStore::Enqueue(const std::string& dedupe_key, const InboundMessag
 Result<std::vector<Job>> SqliteChatStore::PendingJobs() {
   std::vector<Job> jobs;
   Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
-    SQLite::Statement q(db,
-                        "SELECT id, dedupe_key, message, attempts, reply FROM deliveries "
-                        "WHERE state = 'pending' ORDER BY id");
+    SQLite::Statement q(
+        db,
+        "SELECT id, dedupe_key, message, attempts, reply, pieces_sent FROM deliveries "
+        "WHERE state = 'pending' ORDER BY id");
     while (q.executeStep()) {
       Result<InboundMessage> message = MessageFromJson(q.getColumn(2).getString());
       if (!message.ok()) continue;
       Job job{q.getColumn(0).getInt64(), q.getColumn(1).getString(), std::move(message).value(),
               q.getColumn(3).getInt(), std::nullopt};
       if (!q.getColumn(4).isNull()) job.reply = q.getColumn(4).getString();
+      job.pieces_sent = q.getColumn(5).getInt();
       jobs.push_back(std::move(job));
     }
     return {};
@@ -232,17 +234,18 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const 
       std::move(done));
 }
 
-void SqliteChatStore::RetryLater(std::int64_t job_id, int attempts, const std::string& error,
-                                 std::function<void(Status)> done) {
+void SqliteChatStore::RetryLater(std::int64_t job_id, int attempts, int pieces_sent,
+                                 const std::string& error, std::function<void(Status)> done) {
   writer_.Submit(
-      [job_id, attempts, error](SQLite::Database& db) {
+      [job_id, attempts, pieces_sent, error](SQLite::Database& db) {
         SQLite::Statement q(db,
-                            "UPDATE deliveries SET attempts = ?, last_error = ?, updated_at = ? "
-                            "WHERE id = ?");
+                            "UPDATE deliveries SET attempts = ?, pieces_sent = ?, last_error = ?, "
+                            "updated_at = ? WHERE id = ?");
         q.bind(1, attempts);
-        q.bind(2, error);
-        q.bind(3, NowRfc3339());
-        q.bind(4, job_id);
+        q.bind(2, pieces_sent);
+        q.bind(3, error);
+        q.bind(4, NowRfc3339());
+        q.bind(5, job_id);
         q.exec();
       },
       std::move(done));

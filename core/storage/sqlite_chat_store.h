@@ -19,7 +19,7 @@ class SqliteChatStore final : public ChatStore {
   Result<ChatState> LoadChat(const std::string& channel, const std::string& chat_id) override;
   void SaveReply(const Job& job, const std::string& reply, const ChatUpdate& update,
                  std::function<void(Status)> done) override;
-  void RetryLater(std::int64_t job_id, int attempts, const std::string& error,
+  void RetryLater(std::int64_t job_id, int attempts, int pieces_sent, const std::string& error,
                   std::function<void(Status)> done) override;
   void Finish(std::int64_t job_id, JobEnd end, const std::string& error,
               std::function<void(Status)> done) override;

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "tests/integration/fixture.h"
+#include "tests/support/fake_http_server.h"
 #include "tests/support/fake_telegram_api.h"
 
 namespace storybot::test {
@@ -120,6 +121,93 @@ TEST_F(TelegramWebhookTest, TheTokenAndSecretNeverReachTheLog) {
   EXPECT_EQ(text.find("TEST-token"), std::string::npos);
   EXPECT_EQ(text.find(kSecret), std::string::npos);
   EXPECT_NE(text.find("message_received"), std::string::npos);
+}
+
+// ---- A long reply goes out in pieces; a retry sends only the pieces not yet out ----
+
+// A story of three paragraphs of about 3,000 characters each: three sendMessage pieces.
+std::string LongStory() {
+  std::string story;
+  for (int part = 1; part <= 3; ++part) {
+    std::string paragraph = "Part " + std::to_string(part) + " begins.";
+    while (paragraph.size() < 3000) paragraph += " The owls kept flying over the sleeping town.";
+    story += (story.empty() ? "" : "\n\n") + paragraph;
+  }
+  return story;
+}
+
+class TelegramSplitReplyTest : public StorybotTest {
+ protected:
+  void SetUp() override {
+    llm_.On("POST", "/v1/chat/completions", [](const http::ExchangePtr& ex) {
+      boost::json::object completion{
+          {"id", "chatcmpl-1"},
+          {"object", "chat.completion"},
+          {"choices",
+           boost::json::array{{{"index", 0},
+                               {"message", {{"role", "assistant"}, {"content", LongStory()}}},
+                               {"finish_reason", "stop"}}}},
+          {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 900}, {"total_tokens", 910}}}};
+      ex->Reply(http::JsonResponse(200, boost::json::serialize(completion)));
+    });
+    Start();
+  }
+  void Start() {
+    StartStorybot({{"STORYBOT_TELEGRAM_BOT_TOKEN", FakeTelegramApi::kToken},
+                   {"STORYBOT_TELEGRAM_WEBHOOK_SECRET", kSecret},
+                   {"STORYBOT_TELEGRAM_API_URL", api_.base_url()},
+                   {"STORYBOT_LLM_BASE_URL", llm_.base_url() + "/v1"},
+                   {"STORYBOT_LLM_API_KEY", "sk-test"},
+                   {"STORYBOT_LLM_MODEL", "story-model"}});
+  }
+  HttpResult Deliver(const std::string& body) {
+    return Fetch(
+        "POST", Url("/telegram/webhook"),
+        {{"Content-Type", "application/json"}, {"X-Telegram-Bot-Api-Secret-Token", kSecret}}, body);
+  }
+  // Each part of the story reached the chat exactly once, in order.
+  void ExpectEachPartOnce(const std::string& chat) {
+    const auto sent = api_.SentTo(chat);
+    ASSERT_EQ(sent.size(), 3u);
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+      for (std::size_t part = 1; part <= 3; ++part) {
+        const bool has =
+            sent[i].text.find("Part " + std::to_string(part) + " begins.") != std::string::npos;
+        EXPECT_EQ(has, part == i + 1) << "message " << i << ": " << sent[i].text.substr(0, 60);
+      }
+    }
+  }
+  FakeHttpServer llm_;
+  FakeTelegramApi api_;
+};
+
+TEST_F(TelegramSplitReplyTest, AFailedLaterPieceIsRetriedAloneNotFromTheFirst) {
+  // The second piece fails every try of one send (3 x 500); the runner's retry goes on from it.
+  api_.FailAfter("sendMessage", 1, 3, 500,
+                 R"({"ok":false,"error_code":500,"description":"Internal Server Error"})");
+  ASSERT_EQ(Deliver(Update(1, 9009, "a long story about owls")).status, 200);
+  ASSERT_TRUE(api_.WaitForSent(3, std::chrono::seconds(30)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a repeat would come by now
+  ExpectEachPartOnce("9009");
+  EXPECT_EQ(api_.calls("sendMessage"), 6);  // 1 + 3 failed + 2
+}
+
+TEST_F(TelegramSplitReplyTest, AfterARestartTheReplyResumesAtThePieceThatFailed) {
+  // The second piece is refused with a long retry_after: the retry waits past a restart.
+  api_.FailAfter(
+      "sendMessage", 1, 1, 429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 120","parameters":{"retry_after":120}})");
+  ASSERT_EQ(Deliver(Update(1, 9010, "a long story about owls")).status, 200);
+  for (int i = 0; i < 200 && api_.calls("sendMessage") < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(api_.calls("sendMessage"), 2);
+  ASSERT_EQ(api_.SentTo("9010").size(), 1u);
+  ASSERT_EQ(process_->Stop(SIGTERM), 0);
+  Start();
+  ASSERT_TRUE(api_.WaitForSent(3, std::chrono::seconds(30)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ExpectEachPartOnce("9010");
 }
 
 TEST(TelegramPollingTest, PollsConfirmsOffsetsAndAnswers) {

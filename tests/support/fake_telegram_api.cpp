@@ -14,9 +14,30 @@ FakeTelegramApi::FakeTelegramApi() {
   }
 }
 
+FakeTelegramApi::~FakeTelegramApi() { ReleaseHeld(); }
+
 void FakeTelegramApi::Fail(const std::string& method, int count, int status, std::string body) {
+  FailAfter(method, 0, count, status, std::move(body));
+}
+
+void FakeTelegramApi::FailAfter(const std::string& method, int succeed_first, int count, int status,
+                                std::string body) {
   std::lock_guard lock(mutex_);
-  failures_[method] = {count, status, std::move(body)};
+  failures_[method] = {succeed_first, count, status, std::move(body)};
+}
+
+void FakeTelegramApi::HoldNextSend() {
+  std::lock_guard lock(mutex_);
+  hold_next_send_ = true;
+}
+
+void FakeTelegramApi::ReleaseHeld() {
+  std::vector<std::pair<http::ExchangePtr, http::Response>> held;
+  {
+    std::lock_guard lock(mutex_);
+    held.swap(held_);
+  }
+  for (auto& [ex, response] : held) ex->Reply(std::move(response));
 }
 
 void FakeTelegramApi::QueueUpdate(std::string update_json) {
@@ -73,7 +94,9 @@ void FakeTelegramApi::Handle(const std::string& method, const http::ExchangePtr&
   const auto& params = body.as_object();
   std::unique_lock lock(mutex_);
   ++calls_[method];
-  if (auto f = failures_.find(method); f != failures_.end() && f->second.count > 0) {
+  if (auto f = failures_.find(method); f != failures_.end() && f->second.skip > 0) {
+    --f->second.skip;
+  } else if (f != failures_.end() && f->second.count > 0) {
     --f->second.count;
     const int status = f->second.status;
     const std::string reply = f->second.body;
@@ -97,10 +120,16 @@ void FakeTelegramApi::Handle(const std::string& method, const http::ExchangePtr&
     }
     sent_.push_back(m);
     const std::size_t id = sent_.size();
-    lock.unlock();
-    return ex->Reply(http::JsonResponse(
+    http::Response ok = http::JsonResponse(
         200, R"({"ok":true,"result":{"message_id":)" + std::to_string(id) +
-                 R"(,"date":1700000000,"chat":{"id":1,"type":"private"},"text":"ok"}})"));
+                 R"(,"date":1700000000,"chat":{"id":1,"type":"private"},"text":"ok"}})");
+    if (hold_next_send_) {
+      hold_next_send_ = false;
+      held_.emplace_back(ex, std::move(ok));
+      return;
+    }
+    lock.unlock();
+    return ex->Reply(std::move(ok));
   }
   if (method == "getUpdates") {
     std::int64_t offset = 0;

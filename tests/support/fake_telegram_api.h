@@ -23,12 +23,20 @@ class FakeTelegramApi {
  public:
   static constexpr const char* kToken = "123456:TEST-token_abcdefghijklmnop";
   FakeTelegramApi();
+  ~FakeTelegramApi();
 
   std::string base_url() const { return server_.base_url(); }
   FakeHttpServer& server() { return server_; }
 
   // The next `count` calls of `method` answer with `status` and `body` instead.
   void Fail(const std::string& method, int count, int status, std::string body);
+  // The same, after the next `succeed_first` calls of `method` have been answered normally.
+  void FailAfter(const std::string& method, int succeed_first, int count, int status,
+                 std::string body);
+  // The next sendMessage is recorded (the message counts as sent) but answered only by
+  // ReleaseHeld(), as when the network stalls after Telegram accepted it.
+  void HoldNextSend();
+  void ReleaseHeld();
   // Updates for getUpdates, in order; each getUpdates call returns those with id >= offset.
   void QueueUpdate(std::string update_json);
 
@@ -47,6 +55,7 @@ class FakeTelegramApi {
   std::vector<SentMessage> sent_;
   std::map<std::string, int> calls_;
   struct Failure {
+    int skip = 0;
     int count;
     int status;
     std::string body;
@@ -54,6 +63,8 @@ class FakeTelegramApi {
   std::map<std::string, Failure> failures_;
   std::vector<std::pair<std::int64_t, std::string>> updates_;
   std::int64_t last_offset_ = 0;
+  bool hold_next_send_ = false;
+  std::vector<std::pair<http::ExchangePtr, http::Response>> held_;
 };
 
 }  // namespace storybot::test

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
+
+#include "tests/support/storybot_process.h"
 
 namespace storybot::http {
 namespace {
@@ -161,6 +164,40 @@ TEST_F(PipelineTest, MetricsUseTheRoutePatternNotThePath) {
       << text;
   EXPECT_EQ(text.find("/no/such/path/123"), std::string::npos);
   EXPECT_NE(text.find(R"(route="unmatched",status="404")"), std::string::npos);
+}
+
+// A 5xx from a store error: the body stays generic, the log line names the cause and the trace.
+TEST(ObservabilityTest, AStorageErrorBehindA503IsLoggedWithItsTraceId) {
+  test::TempDir dir;
+  auto logger = Logger::Open({dir.path(), LogLevel::kInfo, false}).value();
+  Metrics metrics("test");
+  Router router;
+  router.Add("POST", "/full", Auth::kNone, [](const ExchangePtr& ex) {
+    ReplyError(ex, Unavailable("database commit failed: database or disk is full"));
+  });
+  Pipeline pipeline({TraceIdMiddleware(), ObservabilityMiddleware(*logger, metrics)},
+                    Dispatcher(router, kToken, *logger));
+  Request request;
+  request.method = "POST";
+  request.path = request.target = "/full";
+  request.headers = {{"X-Trace-Id", "trace-disk-full"}};
+  Response out;
+  pipeline.Handle(
+      std::make_shared<Exchange>(std::move(request), [&out](Response r) { out = std::move(r); }));
+  EXPECT_EQ(out.status, 503);
+  EXPECT_EQ(out.body.find("disk is full"), std::string::npos);
+  logger->Flush();
+  std::ifstream file(dir.File("storybot.ndjson"));
+  bool found = false;
+  for (std::string line; std::getline(file, line);) {
+    const auto o = boost::json::parse(line).as_object();
+    if (o.contains("error.message") && o.at("trace.id") == "trace-disk-full") {
+      EXPECT_EQ(o.at("error.message"), "database commit failed: database or disk is full");
+      EXPECT_EQ(o.at("log.level"), "error");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 // The job runner with the real SQLite store and group-commit writer, a scripted story backend and
-// a recording sender.
+// a recording sender; storage failures injected by a wrapper around the store, time by a fake
+// clock.
 #include "core/jobs/job_runner.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "core/storage/database.h"
@@ -31,12 +34,14 @@ class ScriptedBackend final : public StoryBackend {
   std::vector<StoryRequest> requests;
 };
 
-// Records replies; fails the first `failures` sends with `outcome`.
+// Records replies; fails the first `failures` sends with `outcome` (reporting `pieces_out`
+// pieces delivered before the failure).
 class RecordingSender final : public ReplySender {
  public:
   void Send(const OutboundReply& reply, std::function<void(SendResult)> done) override {
     {
       std::lock_guard lock(mutex_);
+      calls.push_back(reply);
       if (failures > 0) {
         --failures;
         ++failed_attempts;
@@ -47,19 +52,114 @@ class RecordingSender final : public ReplySender {
         return;
       }
     }
-    done({outcome, "scripted failure", 0});
+    done({outcome, "scripted failure", 0, pieces_out});
   }
   bool WaitFor(std::size_t count) {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return sent.size() >= count; });
   }
+  std::size_t calls_made() {
+    std::lock_guard lock(mutex_);
+    return calls.size();
+  }
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<OutboundReply> sent;
+  std::vector<OutboundReply> calls;  // every Send, failed or not
   int failures = 0;
   int failed_attempts = 0;
+  int pieces_out = 0;
   SendOutcome outcome = SendOutcome::kRetry;
 };
+
+// Steady time that moves only when a test says so. The runner's wait polls it every few real
+// milliseconds, so an Advance() is seen at once.
+class FakeClock final : public JobClock {
+ public:
+  TimePoint Now() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  void WaitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                 TimePoint until) override {
+    if (Now() < until) cv.wait_for(lock, std::chrono::milliseconds(2));
+  }
+  void Advance(std::chrono::milliseconds by) {
+    std::lock_guard lock(mutex_);
+    now_ += by;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  TimePoint now_ = std::chrono::steady_clock::now();
+};
+
+// Which store calls fail, as a full disk makes them fail; counts every call.
+struct Faults {
+  std::atomic<bool> load{false};
+  std::atomic<bool> save_reply{false};
+  std::atomic<bool> retry_later{false};
+  std::atomic<bool> finish{false};
+  std::atomic<int> load_calls{0};
+  std::atomic<int> save_reply_calls{0};
+  std::atomic<int> retry_later_calls{0};
+  std::atomic<int> finish_calls{0};
+};
+
+const Error kDiskFull = Unavailable("database write failed: database or disk is full");
+
+// The real store behind a switchboard of injected failures (nothing is written when one fires).
+class FaultyStore final : public ChatStore {
+ public:
+  FaultyStore(ChatStore& store, Faults& faults) : store_(store), faults_(faults) {}
+  void Enqueue(const std::string& key, const InboundMessage& m,
+               std::function<void(Result<EnqueueResult>)> done) override {
+    store_.Enqueue(key, m, std::move(done));
+  }
+  Result<std::vector<Job>> PendingJobs() override { return store_.PendingJobs(); }
+  Result<ChatState> LoadChat(const std::string& channel, const std::string& chat_id) override {
+    ++faults_.load_calls;
+    if (faults_.load) return kDiskFull;
+    return store_.LoadChat(channel, chat_id);
+  }
+  void SaveReply(const Job& job, const std::string& reply, const ChatUpdate& update,
+                 std::function<void(Status)> done) override {
+    ++faults_.save_reply_calls;
+    if (faults_.save_reply) return done(kDiskFull);
+    store_.SaveReply(job, reply, update, std::move(done));
+  }
+  void RetryLater(std::int64_t id, int attempts, int pieces, const std::string& error,
+                  std::function<void(Status)> done) override {
+    ++faults_.retry_later_calls;
+    if (faults_.retry_later) return done(kDiskFull);
+    store_.RetryLater(id, attempts, pieces, error, std::move(done));
+  }
+  void Finish(std::int64_t id, JobEnd end, const std::string& error,
+              std::function<void(Status)> done) override {
+    ++faults_.finish_calls;
+    if (faults_.finish) return done(kDiskFull);
+    store_.Finish(id, end, error, std::move(done));
+  }
+  Result<std::vector<Conversation>> RecentConversations(int limit,
+                                                        const std::string& channel) override {
+    return store_.RecentConversations(limit, channel);
+  }
+  Result<ChatStats> Stats() override { return store_.Stats(); }
+
+ private:
+  ChatStore& store_;
+  Faults& faults_;
+};
+
+// Waits (bounded, in real time) for something the runner's threads do.
+template <class Predicate>
+bool Eventually(Predicate done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
 
 class JobRunnerTest : public ::testing::Test {
  protected:
@@ -75,6 +175,7 @@ class JobRunnerTest : public ::testing::Test {
     db_ = Database::Open(path).value();
     writer_ = GroupCommitWriter::Open(path).value();
     store_ = std::make_unique<SqliteChatStore>(*db_, *writer_);
+    faulty_ = std::make_unique<FaultyStore>(*store_, faults_);
     prompt_store_ = std::make_unique<SqlitePromptStore>(*db_);
     prompts_ = std::make_unique<PromptService>(*prompt_store_);
   }
@@ -82,14 +183,15 @@ class JobRunnerTest : public ::testing::Test {
     if (runner_) runner_->Stop(std::chrono::seconds(5));
     runner_.reset();
     writer_.reset();
+    faulty_.reset();
     store_.reset();
     prompts_.reset();
     prompt_store_.reset();
     db_.reset();
   }
   void StartRunner(JobRunnerOptions options = {}) {
-    options.first_retry = std::chrono::milliseconds(10);
-    runner_ = std::make_unique<JobRunner>(*store_, *prompts_, backend_,
+    if (options.clock == nullptr) options.first_retry = std::chrono::milliseconds(10);
+    runner_ = std::make_unique<JobRunner>(*faulty_, *prompts_, backend_,
                                           std::map<std::string, ReplySender*>{{"test", &sender_}},
                                           EngineOptions{}, *metrics_, *logger_, options);
     ASSERT_TRUE(runner_->Start().ok());
@@ -127,6 +229,9 @@ class JobRunnerTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<SqliteChatStore> store_;
+  Faults faults_;
+  std::unique_ptr<FaultyStore> faulty_;
+  FakeClock clock_;
   std::unique_ptr<SqlitePromptStore> prompt_store_;
   std::unique_ptr<PromptService> prompts_;
   ScriptedBackend backend_;
@@ -232,6 +337,183 @@ TEST_F(JobRunnerTest, ContinueAndResetUseTheConversation) {
   ASSERT_TRUE(conversations.ok());
   ASSERT_EQ(conversations.value().size(), 1u);
   EXPECT_EQ(conversations.value()[0].messages.size(), 8u);  // 4 asked, 4 answered
+}
+
+// ---- Storage failures (issue 12, item 2): held and retried, never blamed on the channel ----
+
+class JobRunnerStorageTest : public JobRunnerTest {
+ protected:
+  void StartWithFakeClock(int max_attempts = 5) {
+    JobRunnerOptions options;
+    options.clock = &clock_;
+    options.max_attempts = max_attempts;
+    options.first_retry = std::chrono::seconds(1);
+    options.store_first_retry = std::chrono::milliseconds(500);
+    options.store_max_retry = std::chrono::seconds(30);
+    StartRunner(options);
+  }
+  // Once the job is held (its retry's due time taken from the clock), moves the fake clock on
+  // and waits until `calls` has grown past `seen`.
+  bool AdvanceUntilCalled(std::atomic<int>& calls, int seen, std::chrono::milliseconds by) {
+    if (!Eventually([&] { return runner_->held() == 1; })) return false;
+    clock_.Advance(by);
+    return Eventually([&] { return calls.load() > seen; });
+  }
+  std::int64_t StorageErrors(const std::string& operation) {
+    const std::string text = metrics_->Render();
+    const std::string key = "storybot_storage_errors_total{operation=\"" + operation + "\"} ";
+    const auto at = text.find(key);
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + key.size()));
+  }
+  ChatStats Stats() { return store_->Stats().value(); }
+};
+
+TEST_F(JobRunnerStorageTest, ASentReplyThatCannotBeMarkedSentIsHeldAndNeverSentAgain) {
+  faults_.finish = true;  // the disk filled while the reply was on its way
+  StartWithFakeClock();
+  Deliver("k", "c", "owls");
+  ASSERT_TRUE(sender_.WaitFor(1));
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  EXPECT_EQ(faults_.finish_calls, 1);
+  // Backoff: nothing before 500 ms, then 1 s, 2 s, ... (fake time); never another send.
+  clock_.Advance(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(faults_.finish_calls, 1);
+  for (int i = 0; i < 8; ++i) {
+    const int seen = faults_.finish_calls;
+    ASSERT_TRUE(AdvanceUntilCalled(faults_.finish_calls, seen, std::chrono::seconds(30)));
+  }
+  EXPECT_EQ(sender_.calls_made(), 1u);
+  EXPECT_EQ(Stats().jobs_pending, 1);
+  EXPECT_EQ(Stats().jobs_dead, 0);
+  EXPECT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return StorageErrors("finish") >= 9; }));
+  EXPECT_NE(metrics_->Render().find("storybot_jobs_held 1"), std::string::npos);
+
+  faults_.finish = false;  // space again
+  clock_.Advance(std::chrono::seconds(30));
+  ASSERT_TRUE(Eventually([&] { return Stats().jobs_done == 1; }));
+  EXPECT_EQ(runner_->pending(), 0);
+  EXPECT_EQ(runner_->held(), 0);
+  // And a restart finds nothing to send.
+  Close();
+  Open();
+  StartWithFakeClock();
+  EXPECT_EQ(runner_->pending(), 0);
+  EXPECT_EQ(sender_.calls_made(), 1u);
+}
+
+TEST_F(JobRunnerStorageTest, AGracefulStopRetriesTheHeldMarkSoARestartDoesNotResend) {
+  faults_.finish = true;
+  StartWithFakeClock();
+  Deliver("k", "c", "owls");
+  ASSERT_TRUE(sender_.WaitFor(1));
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  faults_.finish = false;  // space returned; the held retry is not due yet (fake time stands)
+  runner_->Stop(std::chrono::seconds(5));  // a plain graceful stop
+  EXPECT_EQ(Stats().jobs_done, 1);
+  Close();
+  Open();
+  StartWithFakeClock();
+  EXPECT_EQ(runner_->pending(), 0);
+  clock_.Advance(std::chrono::minutes(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(sender_.calls_made(), 1u);  // once, not again after the restart
+}
+
+TEST_F(JobRunnerStorageTest, AReplyThatCannotBeSavedIsNeverDeadLetteredAndGoesOutOnceSaved) {
+  faults_.save_reply = true;
+  StartWithFakeClock(/*max_attempts=*/5);
+  Deliver("k", "c", "owls");
+  ASSERT_TRUE(Eventually([&] { return faults_.save_reply_calls >= 1; }));
+  // Far more tries than max_attempts, minutes of (fake) time: still held, nothing sent.
+  for (int i = 0; i < 20; ++i) {
+    const int seen = faults_.save_reply_calls;
+    ASSERT_TRUE(AdvanceUntilCalled(faults_.save_reply_calls, seen, std::chrono::seconds(30)));
+  }
+  EXPECT_EQ(sender_.calls_made(), 0u);
+  EXPECT_EQ(Stats().jobs_dead, 0);
+  EXPECT_EQ(Stats().jobs_pending, 1);
+  EXPECT_EQ(backend_.requests.size(), 1u);  // the story was written once and is held
+  EXPECT_TRUE(Eventually([&] { return StorageErrors("save_reply") >= 21; }));
+  EXPECT_NE(metrics_->Render().find("storybot_jobs_dead_total 0"), std::string::npos);
+
+  faults_.save_reply = false;
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  clock_.Advance(std::chrono::seconds(30));
+  ASSERT_TRUE(sender_.WaitFor(1));
+  ASSERT_TRUE(Eventually([&] { return Stats().jobs_done == 1; }));
+  EXPECT_EQ(sender_.calls_made(), 1u);
+  EXPECT_NE(RepliesTo("c")[0].find("story #1 for owls"), std::string::npos);
+  EXPECT_EQ(backend_.requests.size(), 1u);
+}
+
+TEST_F(JobRunnerStorageTest, AnUnreadableChatIsRetriedWithoutCountingAnAttempt) {
+  faults_.load = true;
+  StartWithFakeClock(/*max_attempts=*/2);
+  Deliver("k", "c", "owls");
+  ASSERT_TRUE(Eventually([&] { return faults_.load_calls >= 1; }));
+  for (int i = 0; i < 6; ++i) {
+    const int seen = faults_.load_calls;
+    ASSERT_TRUE(AdvanceUntilCalled(faults_.load_calls, seen, std::chrono::seconds(30)));
+  }
+  EXPECT_EQ(Stats().jobs_dead, 0);
+  EXPECT_EQ(backend_.requests.size(), 0u);
+  faults_.load = false;
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  clock_.Advance(std::chrono::seconds(30));
+  ASSERT_TRUE(sender_.WaitFor(1));
+  ASSERT_TRUE(Eventually([&] { return Stats().jobs_done == 1; }));
+  EXPECT_GE(StorageErrors("load_chat"), 7);  // counted before the retry that succeeded
+}
+
+TEST_F(JobRunnerStorageTest, AFailedSendWhoseRetryCannotBeRecordedIsNotSentAgainUntilItIs) {
+  sender_.failures = 1;
+  faults_.retry_later = true;
+  StartWithFakeClock();
+  Deliver("k", "c", "owls");
+  ASSERT_TRUE(Eventually([&] { return faults_.retry_later_calls >= 1; }));
+  for (int i = 0; i < 4; ++i) {
+    const int seen = faults_.retry_later_calls;
+    ASSERT_TRUE(AdvanceUntilCalled(faults_.retry_later_calls, seen, std::chrono::seconds(30)));
+  }
+  EXPECT_EQ(sender_.calls_made(), 1u);  // the failed one only: no sends while held
+  faults_.retry_later = false;
+  ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
+  clock_.Advance(std::chrono::seconds(30));
+  ASSERT_TRUE(Eventually([&] { return faults_.retry_later_calls >= 6; }));
+  clock_.Advance(std::chrono::seconds(2));  // the send's own backoff
+  ASSERT_TRUE(sender_.WaitFor(1));
+  ASSERT_TRUE(Eventually([&] { return Stats().jobs_done == 1; }));
+  EXPECT_EQ(sender_.calls_made(), 2u);
+}
+
+// ---- Split replies (issue 12, item 3): the pieces that went out are kept on disk ----
+
+TEST_F(JobRunnerStorageTest, ARetryAndARestartResumeAfterThePiecesAlreadySent) {
+  sender_.failures = 2;
+  sender_.pieces_out = 2;  // two pieces went out, then the third failed
+  StartWithFakeClock();
+  Deliver("k", "c", "owls");
+  // The retry's due time is taken before its attempt is recorded.
+  ASSERT_TRUE(Eventually([&] { return faults_.retry_later_calls == 1; }));
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(Eventually([&] { return sender_.calls_made() == 2; }));
+  {
+    std::lock_guard lock(sender_.mutex_);
+    EXPECT_EQ(sender_.calls[0].pieces_sent, 0);
+    EXPECT_EQ(sender_.calls[1].pieces_sent, 2);  // resumes at the third piece
+  }
+  // The second try failed too; stop before its retry is due (fake time) and start again.
+  ASSERT_TRUE(Eventually([&] { return faults_.retry_later_calls == 2; }));
+  Close();
+  Open();
+  StartWithFakeClock();
+  ASSERT_TRUE(sender_.WaitFor(1));
+  std::lock_guard lock(sender_.mutex_);
+  ASSERT_EQ(sender_.calls.size(), 3u);
+  EXPECT_EQ(sender_.calls[2].pieces_sent, 2);  // read back from the database
+  EXPECT_EQ(sender_.calls[2].text, sender_.calls[0].text);
 }
 
 }  // namespace

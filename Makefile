@@ -137,7 +137,7 @@ bench: deps-bench build
 	bench/run.sh
 
 format:
-	find core adapters http app tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+	find core channels http app tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf build build-dev build-asan build-tsan build-fuzz build-release admin-web/dist

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "app/admin_web_dir.h"
+#include "app/channels.h"
 #include "core/jobs/inbox.h"
 #include "core/jobs/job_runner.h"
 #include "core/logging.h"
@@ -20,7 +21,6 @@
 #include "core/story/openai_backend.h"
 #include "core/story/story_writer.h"
 #include "core/work_pool.h"
-#include "http/channels/channel_module.h"
 #include "http/middleware.h"
 #include "http/prompts_api.h"
 #include "http/router.h"
@@ -47,7 +47,7 @@ struct Application::Parts {
   std::unique_ptr<StoryWriter> story_writer;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Inbox> inbox;
-  std::vector<std::unique_ptr<http::ChannelModule>> channels;
+  std::vector<std::unique_ptr<channels::ChannelModule>> channels;
   // Destroyed before the runner: pending LLM calls fail into the runner, which still exists.
   std::unique_ptr<OpenAiBackend> llm;
   http::Router router;
@@ -157,10 +157,10 @@ Result<std::unique_ptr<Application>> Application::Create(
                                         *p->logger, job_options);
   p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
 
-  const http::ChannelContext context{p->config,    *p->inbox,  *p->chats,
-                                     *p->database, *p->writer, *p->metrics,
-                                     *p->logger,   *p->pool,   p->prompts.get()};
-  for (auto make : {http::MakeTelegramChannel, http::MakeSlackChannel, http::MakeWebhookChannel}) {
+  const channels::ChannelContext context{p->config,    *p->inbox,  *p->chats,
+                                         *p->database, *p->writer, *p->metrics,
+                                         *p->logger,   *p->pool,   p->prompts.get()};
+  for (channels::ChannelFactory make : ChannelFactories()) {
     if (auto channel = make(context)) {
       p->jobs->RegisterSender(std::string(channel->name()), channel->sender());
       channel->AddRoutes(p->router);
@@ -181,7 +181,7 @@ Result<std::unique_ptr<Application>> Application::Create(
       {"database", [database] { return database->Healthy(); }},
       {"workers", [jobs] { return jobs->running(); }}};
   for (const auto& channel : p->channels) {  // a channel that cannot work makes /readyz 503
-    const http::ChannelModule* module = channel.get();
+    const channels::ChannelModule* module = channel.get();
     readiness.push_back(
         {std::string(module->name()), nullptr, [module] { return module->Problem(); }});
   }

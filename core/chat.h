@@ -1,5 +1,5 @@
 #pragma once
-// Channel-neutral chat messages and replies: what adapters produce and consume.
+// Channel-neutral chat messages and replies: what channels (channels/<name>/) produce and consume.
 #include <cstdint>
 #include <functional>
 #include <map>

@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/slack/commands.h"
-#include "adapters/slack/events.h"
-#include "adapters/slack/inbound.h"
-#include "adapters/slack/signature.h"
+#include "channels/slack/commands.h"
+#include "channels/slack/events.h"
+#include "channels/slack/inbound.h"
+#include "channels/slack/signature.h"
 #include "core/utf8.h"
 #include "tests/fuzz/fuzz_check.h"
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "adapters/telegram/update.h"
+#include "channels/telegram/update.h"
 #include "core/utf8.h"
 #include "tests/fuzz/fuzz_check.h"
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/webhook/inbound.h"
-#include "adapters/webhook/signature.h"
+#include "channels/webhook/inbound.h"
+#include "channels/webhook/signature.h"
 #include "core/utf8.h"
 #include "tests/fuzz/fuzz_check.h"
 

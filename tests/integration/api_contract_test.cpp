@@ -3,7 +3,7 @@
 // wrote the story (offline after an LLM fallback), with a fake OpenAI-compatible server.
 #include <chrono>
 
-#include "adapters/webhook/signature.h"
+#include "channels/webhook/signature.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/fake_http_server.h"
 

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "adapters/webhook/signature.h"
+#include "channels/webhook/signature.h"
 #include "tests/integration/fixture.h"
 
 namespace storybot::test {

@@ -5,7 +5,7 @@
 #include <ctime>
 #include <thread>
 
-#include "adapters/slack/signature.h"
+#include "channels/slack/signature.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/fake_http_server.h"
 

@@ -2,7 +2,7 @@
 // storyteller's stories, the webhook's "language" wins, and /continue keeps the cast and the name.
 #include <chrono>
 
-#include "adapters/webhook/signature.h"
+#include "channels/webhook/signature.h"
 #include "tests/integration/fixture.h"
 
 namespace storybot::test {

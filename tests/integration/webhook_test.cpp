@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "adapters/webhook/signature.h"
+#include "channels/webhook/signature.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/fake_http_server.h"
 

@@ -14,7 +14,7 @@
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/work_pool.h"
-#include "http/channels/webhook_admin_api.h"
+#include "channels/webhook/admin_api.h"
 #include "http/prompts_api.h"
 #include "http/story_api.h"
 #include "http/system_api.h"

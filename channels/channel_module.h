@@ -1,0 +1,56 @@
+#pragma once
+// A chat channel as the application sees it: routes for inbound deliveries, a sender for
+// replies, and start/stop for background work (long polling, auth checks, webhook set-up).
+// Everything of one channel lives in its folder, channels/<name>/, which exports one factory
+// (channels/<name>/channel.h); app/channels.cpp lists the factories, one line per channel.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/chat.h"
+#include "core/config.h"
+#include "core/jobs/chat_store.h"
+#include "core/jobs/inbox.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/prompt_service.h"
+#include "core/storage/database.h"
+#include "core/storage/group_commit.h"
+#include "core/work_pool.h"
+#include "http/router.h"
+
+namespace storybot::channels {
+
+// What a channel may use; everything outlives the channel.
+struct ChannelContext {
+  const Config& config;
+  Inbox& inbox;
+  ChatStore& chats;
+  Database& database;
+  GroupCommitWriter& writer;
+  Metrics& metrics;
+  Logger& logger;
+  WorkPool& pool;                    // short blocking work (database reads)
+  PromptService* prompts = nullptr;  // to validate a prompt an integration names
+};
+
+class ChannelModule {
+ public:
+  virtual ~ChannelModule() = default;
+  virtual std::string_view name() const = 0;  // the channel name in messages: "telegram", …
+  virtual ReplySender& sender() = 0;
+  virtual void AddRoutes(http::Router& router) = 0;
+  // After the job runner has started; failures here are logged, not fatal, unless the channel
+  // cannot work at all.
+  virtual Status Start() { return {}; }
+  // Before the job runner stops: stop background loops and outbound calls promptly.
+  virtual void Stop() {}
+  // Why the channel cannot work right now (a refused token, a polling conflict), for /readyz;
+  // empty while it can. Quick and thread-safe.
+  virtual std::string Problem() const { return {}; }
+};
+
+// A channel factory returns nullptr when its channel is switched off in `context.config`.
+using ChannelFactory = std::unique_ptr<ChannelModule> (*)(const ChannelContext& context);
+
+}  // namespace storybot::channels

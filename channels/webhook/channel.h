@@ -1,0 +1,11 @@
+#pragma once
+// The webhook channel's one export: its factory (nullptr when the channel is off).
+#include <memory>
+
+#include "channels/channel_module.h"
+
+namespace storybot::webhook {
+
+std::unique_ptr<channels::ChannelModule> MakeChannel(const channels::ChannelContext& context);
+
+}  // namespace storybot::webhook

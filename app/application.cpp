@@ -123,7 +123,11 @@ Result<std::unique_ptr<Application>> Application::Create(
     p->started.admin_token_notice = "admin token: in " + token.value().path;
   }
 
-  p->metrics = std::make_unique<Metrics>(kVersion);
+  std::vector<std::string> known_channels;
+  for (const channels::ChannelRegistration& known : KnownChannels()) {
+    known_channels.push_back(known.id.str());
+  }
+  p->metrics = std::make_unique<Metrics>(kVersion, known_channels);
   const std::string db_path = (std::filesystem::path(config.data_dir) / "storybot.db").string();
   auto db = Database::Open(db_path);
   if (!db.ok()) return db.error();
@@ -160,9 +164,9 @@ Result<std::unique_ptr<Application>> Application::Create(
   const channels::ChannelContext context{p->config,    *p->inbox,  *p->chats,
                                          *p->database, *p->writer, *p->metrics,
                                          *p->logger,   *p->pool,   p->prompts.get()};
-  for (channels::ChannelFactory make : ChannelFactories()) {
-    if (auto channel = make(context)) {
-      p->jobs->RegisterSender(std::string(channel->name()), channel->sender());
+  for (const channels::ChannelRegistration& known : KnownChannels()) {
+    if (auto channel = known.make(context)) {
+      p->jobs->RegisterSender(channel->id(), channel->sender());
       channel->AddRoutes(p->router);
       p->channels.push_back(std::move(channel));
     }
@@ -172,7 +176,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   for (auto& channel : p->channels) {
     Status started = channel->Start();
     if (!started.ok()) return started.error();
-    p->logger->Log(LogLevel::kInfo, "channel on", {{"storybot.channel", channel->name()}});
+    p->logger->Log(LogLevel::kInfo, "channel on", {{"storybot.channel", channel->id().name()}});
   }
 
   Database* database = p->database.get();
@@ -183,14 +187,14 @@ Result<std::unique_ptr<Application>> Application::Create(
   for (const auto& channel : p->channels) {  // a channel that cannot work makes /readyz 503
     const channels::ChannelModule* module = channel.get();
     readiness.push_back(
-        {std::string(module->name()), nullptr, [module] { return module->Problem(); }});
+        {module->id().str(), nullptr, [module] { return module->Problem(); }});
   }
   http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
   std::vector<std::string> channel_names;
-  for (const auto& channel : p->channels) channel_names.emplace_back(channel->name());
+  for (const auto& channel : p->channels) channel_names.push_back(channel->id().str());
   http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool,
-                                   std::move(channel_names)});
+                                   std::move(channel_names), std::move(known_channels)});
   {
     std::error_code ec;
     const AdminWebDir web = ResolveAdminWebDir(

@@ -7,6 +7,6 @@
 
 namespace storybot {
 
-const std::vector<channels::ChannelFactory>& ChannelFactories();
+const std::vector<channels::ChannelRegistration>& KnownChannels();
 
 }  // namespace storybot

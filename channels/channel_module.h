@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/channel_id.h"
 #include "core/chat.h"
 #include "core/config.h"
 #include "core/jobs/chat_store.h"
@@ -37,7 +38,7 @@ struct ChannelContext {
 class ChannelModule {
  public:
   virtual ~ChannelModule() = default;
-  virtual std::string_view name() const = 0;  // the channel name in messages: "telegram", …
+  virtual ChannelId id() const = 0;  // channels/<name>/channel_id.h
   virtual ReplySender& sender() = 0;
   virtual void AddRoutes(http::Router& router) = 0;
   // After the job runner has started; failures here are logged, not fatal, unless the channel
@@ -50,7 +51,12 @@ class ChannelModule {
   virtual std::string Problem() const { return {}; }
 };
 
-// A channel factory returns nullptr when its channel is switched off in `context.config`.
-using ChannelFactory = std::unique_ptr<ChannelModule> (*)(const ChannelContext& context);
+// A channel storybot can run: its id (known even when it is off: its stored conversations stay
+// listed, its metrics exported) and its factory, which returns nullptr when the channel is
+// switched off in `context.config`.
+struct ChannelRegistration {
+  ChannelId id;
+  std::unique_ptr<ChannelModule> (*make)(const ChannelContext& context);
+};
 
 }  // namespace storybot::channels

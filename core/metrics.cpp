@@ -160,11 +160,12 @@ struct Metrics::Impl {
   double last_cpu_seconds = 0;
 };
 
-Metrics::Metrics(std::string_view version) : impl_(std::make_unique<Impl>()) {
+Metrics::Metrics(std::string_view version, const std::vector<std::string>& channels)
+    : impl_(std::make_unique<Impl>()) {
   impl_->build_info.Add({{"version", std::string(version)}}).Set(1);
   // Known label values start at zero, so every contract metric is exported (and rate() works)
   // before its first event.
-  for (const char* channel : {"telegram", "slack", "webhook"}) {
+  for (const std::string& channel : channels) {
     impl_->messages_received.Add({{"channel", channel}});
     for (const char* outcome : {"sent", "failed", "dead"}) {
       impl_->replies_sent.Add({{"channel", channel}, {"outcome", outcome}});

@@ -5,12 +5,15 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace storybot {
 
 class Metrics {
  public:
-  explicit Metrics(std::string_view version);
+  // `channels`: every channel storybot knows (on or off), so that their series exist from the
+  // start (app/channels.cpp lists them).
+  explicit Metrics(std::string_view version, const std::vector<std::string>& channels = {});
   ~Metrics();
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;

@@ -14,8 +14,6 @@ namespace {
 
 constexpr std::size_t kMaxRequestCharacters = 2000;
 constexpr std::size_t kMaxVariableCharacters = 1000;
-// Every channel storybot has (on or off: an off channel's conversations stay listed).
-constexpr std::array<std::string_view, 3> kChannels = {"telegram", "slack", "webhook"};
 
 // "variables": {"name": "value", …} with string values only.
 Result<TemplateVariables> ReadVariables(const boost::json::object& body) {
@@ -101,9 +99,12 @@ void Conversations(const ExchangePtr& ex, StoryApiDeps& deps) {
   }
   // An enum in the API document: a misspelt channel is an error, not an empty list.
   const std::string channel = ex->request().QueryParam("channel");
-  if (!channel.empty() &&
-      std::find(kChannels.begin(), kChannels.end(), channel) == kChannels.end()) {
-    return ReplyError(ex, InvalidArgument("channel: must be one of telegram, slack, webhook"));
+  // Every channel storybot has counts, on or off: an off channel's conversations stay listed.
+  const std::vector<std::string>& known = deps.known_channels;
+  if (!channel.empty() && std::find(known.begin(), known.end(), channel) == known.end()) {
+    std::string names;
+    for (const std::string& name : known) names += (names.empty() ? "" : ", ") + name;
+    return ReplyError(ex, InvalidArgument("channel: must be one of " + names));
   }
   deps.pool.Post([ex, &deps, limit, channel] {
     auto conversations = deps.chats.RecentConversations(limit, channel);

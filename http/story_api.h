@@ -20,6 +20,7 @@ struct StoryApiDeps {
   EngineOptions engine;
   WorkPool& pool;                     // for database reads
   std::vector<std::string> channels;  // the channels that are on, for /api/stats
+  std::vector<std::string> known_channels;  // every channel, on or off: the conversations filter
 };
 
 void AddStoryRoutes(Router& router, StoryApiDeps deps);

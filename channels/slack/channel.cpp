@@ -80,7 +80,7 @@ class SlackChannel : public ChannelModule {
         sender_(api_, context.logger) {}
   ~SlackChannel() override { Stop(); }
 
-  std::string_view name() const override { return slack::kChannelName; }
+  ChannelId id() const override { return kChannelId; }
   ReplySender& sender() override { return sender_; }
 
   void AddRoutes(Router& router) override {

@@ -36,7 +36,7 @@ std::string CommandDedupeKey(const SlashCommand& command) {
 
 InboundMessage MessageFromEvent(const SlackEvent& event, std::string trace_id) {
   InboundMessage m;
-  m.channel = std::string(kChannelName);
+  m.channel = kChannelId.str();
   m.chat_id = event.direct ? event.channel : event.channel + "/" + event.thread_ts;
   m.user_id = event.user;
   // Events carry only the user id; a story about "U024BE7LH" reads badly, so the name stays
@@ -49,7 +49,7 @@ InboundMessage MessageFromEvent(const SlackEvent& event, std::string trace_id) {
 
 InboundMessage MessageFromCommand(const SlashCommand& command, std::string trace_id) {
   InboundMessage m;
-  m.channel = std::string(kChannelName);
+  m.channel = kChannelId.str();
   m.chat_id = command.channel_id;
   m.user_id = command.user_id;
   m.user_name = command.user_name;

@@ -10,11 +10,11 @@
 
 #include "channels/slack/commands.h"
 #include "channels/slack/events.h"
+#include "channels/slack/channel_id.h"
 #include "core/chat.h"
 
 namespace storybot::slack {
 
-inline constexpr std::string_view kChannelName = "slack";
 
 // Where a reply goes: the channel, the thread (empty: top level), and for slash commands the
 // response_url to fall back on when the bot is not in the channel.

@@ -30,7 +30,7 @@ SendResult SlackSender::SendNow(const OutboundReply& reply) {
       if (cannot_post && !target.response_url.empty()) {
         logger_.Log(LogLevel::kInfo, "slack: bot cannot post in the channel; using response_url",
                     {{"error.code", std::string_view(outcome.slack_error)},
-                     {"storybot.channel", kChannelName}},
+                     {"storybot.channel", kChannelId.name()}},
                     reply.trace_id);
         via_response_url = true;
       }

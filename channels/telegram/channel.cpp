@@ -1,6 +1,7 @@
 // The Telegram channel: POST /telegram/webhook (webhook mode) or a getUpdates loop (polling
 // mode), and replies through the Bot API.
 #include "channels/telegram/channel.h"
+#include "channels/telegram/channel_id.h"
 
 #include <boost/json.hpp>
 #include <future>
@@ -42,7 +43,7 @@ class TelegramChannel final : public ChannelModule {
 
   ~TelegramChannel() override { Stop(); }
 
-  std::string_view name() const override { return "telegram"; }
+  ChannelId id() const override { return kChannelId; }
   ReplySender& sender() override { return sender_; }
 
   void AddRoutes(Router& router) override {

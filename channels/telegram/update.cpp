@@ -1,5 +1,7 @@
 #include "channels/telegram/update.h"
 
+#include "channels/telegram/channel_id.h"
+
 #include <boost/json.hpp>
 
 namespace storybot::telegram {
@@ -90,7 +92,7 @@ Result<ParsedUpdate> ParseUpdate(std::string_view json, std::string_view bot_use
   parsed.update_id = update_id;
   parsed.handled = true;
   InboundMessage& m = parsed.message;
-  m.channel = "telegram";
+  m.channel = kChannelId.str();
   m.chat_id = IdField(chat, "id");
   if (m.chat_id.empty()) return InvalidArgument("message.chat.id: must be an integer");
   if (const auto* from = message.if_contains("from"); from != nullptr && from->is_object()) {

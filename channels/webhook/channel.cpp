@@ -4,6 +4,7 @@
 // /webhooks/{integration}/jobs/{id}; the integrations admin API. Verification, signing and SSRF
 // rules live in channels/webhook/.
 #include "channels/webhook/channel.h"
+#include "channels/webhook/channel_id.h"
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -35,7 +36,6 @@ using http::Request;
 using http::Response;
 using http::Router;
 
-constexpr std::string_view kChannel = "webhook";
 
 std::int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -94,7 +94,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
 
   ~WebhookChannel() override { Stop(); }
 
-  std::string_view name() const override { return kChannel; }
+  ChannelId id() const override { return kChannelId; }
   ReplySender& sender() override { return *this; }
 
   void AddRoutes(Router& router) override {
@@ -220,7 +220,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
       context["variables"] = std::move(vars);
     }
     InboundMessage message;
-    message.channel = std::string(kChannel);
+    message.channel = kChannelId.str();
     message.chat_id = integration->name + ":" + body.user_id;
     message.user_id = body.user_id;
     message.user_name = body.user_name;
@@ -313,7 +313,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     const char* configured = context_.config.llm.base_url.empty() ? "offline" : "openai";
     boost::json::object o{{"story", story}};
     o["engine"] = engine.empty() ? boost::json::string(configured) : boost::json::string(engine);
-    auto conversation = store_.FindConversation(std::string(kChannel), chat_id);
+    auto conversation = store_.FindConversation(kChannelId.str(), chat_id);
     const ConversationRef ref = conversation.ok() ? conversation.value() : ConversationRef{};
     o["prompt_id"] = ref.prompt_id ? boost::json::value(ref.prompt_id) : nullptr;
     o["conversation_id"] = ref.id ? boost::json::value(ref.id) : nullptr;

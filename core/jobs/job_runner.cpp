@@ -53,8 +53,8 @@ JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& wri
 
 JobRunner::~JobRunner() { Stop(std::chrono::milliseconds(0)); }
 
-void JobRunner::RegisterSender(std::string channel, ReplySender& sender) {
-  senders_[std::move(channel)] = &sender;
+void JobRunner::RegisterSender(ChannelId channel, ReplySender& sender) {
+  senders_[channel.str()] = &sender;
 }
 
 Status JobRunner::Start() {

@@ -22,6 +22,7 @@
 #include <string>
 #include <thread>
 
+#include "core/channel_id.h"
 #include "core/chat.h"
 #include "core/jobs/chat_store.h"
 #include "core/jobs/job_clock.h"
@@ -56,7 +57,8 @@ class JobRunner {
   JobRunner& operator=(const JobRunner&) = delete;
 
   // Adds the sender for a channel's replies; call before Start().
-  void RegisterSender(std::string channel, ReplySender& sender);
+  // Replies to messages of `channel` go to `sender` (a channel registers itself at start).
+  void RegisterSender(ChannelId channel, ReplySender& sender);
   // Loads the unfinished jobs (interrupted by a stop or a crash) and starts running them.
   Status Start();
   // A job whose delivery has just been committed.

@@ -55,7 +55,7 @@ struct Stack {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     logger = Logger::Open({"", LogLevel::kError, false}).value();
-    metrics = std::make_unique<Metrics>("fuzz");
+    metrics = std::make_unique<Metrics>("fuzz", std::vector<std::string>{"telegram"});
     database = Database::Open((dir / "storybot.db").string()).value();
     store = std::make_unique<SqlitePromptStore>(*database);
     prompts = std::make_unique<PromptService>(*store);

@@ -164,7 +164,7 @@ bool Eventually(Predicate done) {
 class JobRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    metrics_ = std::make_unique<Metrics>("test");
+    metrics_ = std::make_unique<Metrics>("test", std::vector<std::string>{"test"});
     logger_ = Logger::Open({"", LogLevel::kError, false}).value();
     Open();
   }

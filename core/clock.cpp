@@ -2,8 +2,30 @@
 
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 namespace storybot {
+namespace {
+
+class RealClock final : public Clock {
+ public:
+  SteadyTime SteadyNow() const override { return std::chrono::steady_clock::now(); }
+  WallTime WallNow() const override { return std::chrono::system_clock::now(); }
+  void WaitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                 SteadyTime until) override {
+    cv.wait_until(lock, until);
+  }
+  void SleepFor(std::chrono::milliseconds duration) override {
+    std::this_thread::sleep_for(duration);
+  }
+};
+
+}  // namespace
+
+Clock& Clock::Real() {
+  static RealClock clock;
+  return clock;
+}
 
 std::string FormatRfc3339(std::chrono::system_clock::time_point time) {
   const auto ms =

@@ -21,21 +21,7 @@ std::chrono::milliseconds Backoff(std::chrono::milliseconds first, std::chrono::
   return std::min<std::chrono::milliseconds>(delay, max);
 }
 
-class SteadyJobClock final : public JobClock {
- public:
-  TimePoint Now() const override { return std::chrono::steady_clock::now(); }
-  void WaitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
-                 TimePoint until) override {
-    cv.wait_until(lock, until);
-  }
-};
-
 }  // namespace
-
-JobClock& JobClock::Steady() {
-  static SteadyJobClock clock;
-  return clock;
-}
 
 JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& writer,
                      std::map<std::string, ReplySender*> senders, EngineOptions engine,
@@ -48,7 +34,7 @@ JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& wri
       metrics_(metrics),
       logger_(logger),
       options_(options),
-      clock_(options.clock != nullptr ? *options.clock : JobClock::Steady()),
+      clock_(options.clock != nullptr ? *options.clock : Clock::Real()),
       pool_(4) {}
 
 JobRunner::~JobRunner() { Stop(std::chrono::milliseconds(0)); }
@@ -142,7 +128,7 @@ void JobRunner::UpdateGauge() {
 void JobRunner::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const auto now = clock_.Now();
+    const auto now = clock_.SteadyNow();
     // Retries that are due run first: their chats are already marked busy.
     for (auto it = delayed_.begin(); it != delayed_.end();) {
       if (it->due <= now && (!it->needs_worker || writing_ < options_.workers)) {
@@ -169,7 +155,7 @@ void JobRunner::Loop() {
       ++active_;
       pool_.Post([this, job = std::move(job)]() mutable { Process(std::move(job)); });
     }
-    auto next = clock_.Now() + std::chrono::seconds(1);
+    auto next = clock_.SteadyNow() + std::chrono::seconds(1);
     for (const Delayed& d : delayed_) next = std::min(next, d.due);
     clock_.WaitUntil(wake_, lock, next);
   }
@@ -288,7 +274,7 @@ void JobRunner::OnSent(Job job, SendResult result) {
     }
     // The attempt and the pieces already out are on disk before the next send: a restart
     // resumes after them instead of sending the first pieces again.
-    const TimePoint due = clock_.Now() + delay;
+    const TimePoint due = clock_.SteadyNow() + delay;
     Persist(
         std::move(job), "retry_later",
         [this, error = result.error](const Job& j, std::function<void(Status)> done) {
@@ -389,8 +375,8 @@ void JobRunner::Hold(Job job, std::string_view operation, const Error& error, St
                    {"labels.failures", static_cast<std::int64_t>(job.store_failures)},
                    {"labels.retry_in_ms", static_cast<std::int64_t>(delay.count())}},
                   job.message.trace_id);
-      delayed_.push_back(
-          {clock_.Now() + delay, std::move(job), std::move(retry), holds_worker, /*held=*/true});
+      delayed_.push_back({clock_.SteadyNow() + delay, std::move(job), std::move(retry),
+                          holds_worker, /*held=*/true});
       ++held_;
     }
   }

@@ -24,8 +24,8 @@
 
 #include "core/channel_id.h"
 #include "core/chat.h"
+#include "core/clock.h"
 #include "core/jobs/chat_store.h"
-#include "core/jobs/job_clock.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
@@ -43,7 +43,7 @@ struct JobRunnerOptions {
   // Backoff for a store call that failed (the job is held meanwhile).
   std::chrono::milliseconds store_first_retry{500};
   std::chrono::milliseconds store_max_retry{30000};
-  JobClock* clock = nullptr;  // null: JobClock::Steady()
+  Clock* clock = nullptr;  // null: Clock::Real()
 };
 
 class JobRunner {
@@ -72,7 +72,7 @@ class JobRunner {
   std::int64_t held() const;     // waiting for a store call to succeed
 
  private:
-  using TimePoint = JobClock::TimePoint;
+  using TimePoint = Clock::SteadyTime;
   using Step = std::function<void(Job)>;
   struct Delayed {
     TimePoint due;
@@ -107,7 +107,7 @@ class JobRunner {
   Metrics& metrics_;
   Logger& logger_;
   JobRunnerOptions options_;
-  JobClock& clock_;
+  Clock& clock_;
   WorkPool pool_;
 
   mutable std::mutex mutex_;

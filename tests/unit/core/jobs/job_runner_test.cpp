@@ -14,6 +14,7 @@
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_prompt_store.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/storybot_process.h"
 
 namespace storybot {
@@ -70,28 +71,6 @@ class RecordingSender final : public ReplySender {
   int failed_attempts = 0;
   int pieces_out = 0;
   SendOutcome outcome = SendOutcome::kRetry;
-};
-
-// Steady time that moves only when a test says so. The runner's wait polls it every few real
-// milliseconds, so an Advance() is seen at once.
-class FakeClock final : public JobClock {
- public:
-  TimePoint Now() const override {
-    std::lock_guard lock(mutex_);
-    return now_;
-  }
-  void WaitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
-                 TimePoint until) override {
-    if (Now() < until) cv.wait_for(lock, std::chrono::milliseconds(2));
-  }
-  void Advance(std::chrono::milliseconds by) {
-    std::lock_guard lock(mutex_);
-    now_ += by;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  TimePoint now_ = std::chrono::steady_clock::now();
 };
 
 // Which store calls fail, as a full disk makes them fail; counts every call.
@@ -231,7 +210,7 @@ class JobRunnerTest : public ::testing::Test {
   std::unique_ptr<SqliteChatStore> store_;
   Faults faults_;
   std::unique_ptr<FaultyStore> faulty_;
-  FakeClock clock_;
+  test::FakeClock clock_;
   std::unique_ptr<SqlitePromptStore> prompt_store_;
   std::unique_ptr<PromptService> prompts_;
   ScriptedBackend backend_;

@@ -238,7 +238,7 @@ start_storybot() {
     STORYBOT_ADMIN_TOKEN="$TOKEN" STORYBOT_LOG_LEVEL=warn "$@" \
     "$BIN" >"$dir/stdout" 2>"$RAW/$name.stderr" &
   SB_PID=$!
-  # Bounded wait (30 s) for the contract's line: storybot listening on http://HOST:PORT
+  # Bounded wait (30 s) for the documented line: storybot listening on http://HOST:PORT
   SB_URL=$(wait_line "$dir/stdout" '^storybot listening on \(http:\/\/[^ ]*\)$' 30 "$SB_PID") ||
     die "$name did not print its listening line within 30 s: $(cat "$RAW/$name.stderr")"
   log "$name pid $SB_PID at $SB_URL"

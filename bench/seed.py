@@ -11,7 +11,7 @@ import json
 import sys
 import urllib.request
 
-# Ten short story templates in Chinese, each with the {{user_name}} placeholder the contract's templates use.
+# Ten short story templates in Chinese, each with the {{user_name}} placeholder README's templates use.
 PROMPTS = [
     "{{user_name}}，从前有一只住在竹林里的小熊猫，它最喜欢在月光下讲故事。",
     "给{{user_name}}讲一个关于勇敢的小狐狸穿越雪山寻找春天的故事。",

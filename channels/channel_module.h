@@ -53,7 +53,8 @@ class ChannelModule {
 
 // A channel storybot can run: its id (known even when it is off: its stored conversations stay
 // listed, its metrics exported) and its factory, which returns nullptr when the channel is
-// switched off in `context.config`.
+// switched off in `context.config` (Telegram without a bot token, Slack without a signing
+// secret; the webhook channel is always on: integrations are created at run time).
 struct ChannelRegistration {
   ChannelId id;
   std::unique_ptr<ChannelModule> (*make)(const ChannelContext& context);

@@ -163,7 +163,7 @@ struct Metrics::Impl {
 Metrics::Metrics(std::string_view version, const std::vector<std::string>& channels)
     : impl_(std::make_unique<Impl>()) {
   impl_->build_info.Add({{"version", std::string(version)}}).Set(1);
-  // Known label values start at zero, so every contract metric is exported (and rate() works)
+  // Known label values start at zero, so every documented metric is exported (and rate() works)
   // before its first event.
   for (const std::string& channel : channels) {
     impl_->messages_received.Add({{"channel", channel}});

@@ -1,6 +1,6 @@
 #pragma once
 // Prometheus metrics (prometheus-cpp core registry), rendered by storybot's own GET /metrics.
-// Thread-safe. Names are part of the contract (section 6).
+// Thread-safe. Names are documented in README "Logs and metrics": users alert on them.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,7 +23,7 @@ class Metrics {
   void ObserveHttpRequest(std::string_view method, std::string_view route, int status,
                           double seconds);
 
-  // Channels and stories (contract section 6). Label values are small fixed sets.
+  // Channels and stories (README "Logs and metrics"). Label values are small fixed sets.
   void CountMessageReceived(std::string_view channel);
   void CountReplySent(std::string_view channel, std::string_view outcome);  // sent|failed|dead
   void ObserveStory(std::string_view engine, double seconds);

@@ -1,5 +1,5 @@
 #pragma once
-// Splitting a long reply into messages that fit a channel's length limit (contract section 4).
+// Splitting a long reply into messages that fit a channel's length limit (README "What chat users can do").
 #include <cstddef>
 #include <string>
 #include <string_view>

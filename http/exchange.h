@@ -58,7 +58,7 @@ class Exchange {
 
 using ExchangePtr = std::shared_ptr<Exchange>;
 
-// The JSON error body of the contract: {"error":{"code","message"},"trace_id"}.
+// The JSON error body (http/openapi.yaml, Error): {"error":{"code","message"},"trace_id"}.
 Response ErrorResponse(int status, std::string_view code, std::string_view message,
                        std::string_view trace_id);
 // Maps a core Error to its HTTP status and error body.

@@ -1,5 +1,5 @@
 #pragma once
-// Reading JSON request bodies with the contract's errors: 415 unless Content-Type is
+// Reading JSON request bodies with the errors of http/openapi.yaml: 415 unless Content-Type is
 // application/json, 400 for malformed JSON (invalid UTF-8 and nesting deeper than 32 included),
 // a non-object, or a field not in `allowed`.
 #include <boost/json/object.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// The prompts admin API (contract section 3): /api/prompts and /api/prompts/{id}[/versions].
+// The prompts admin API (http/openapi.yaml): /api/prompts and /api/prompts/{id}[/versions].
 #include "core/prompt_service.h"
 #include "core/work_pool.h"
 #include "http/router.h"

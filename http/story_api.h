@@ -1,6 +1,6 @@
 #pragma once
 // Admin endpoints over stories and chats: POST /api/stories/preview, GET /api/conversations,
-// GET /api/stats (contract section 3).
+// GET /api/stats (http/openapi.yaml).
 #include <string>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Durable chat state: the inbox of deliveries (the delivery promise, contract section 5) and the
+// Durable chat state: the inbox of deliveries (README "The delivery promise") and the
 // conversations that /continue and /reset use. Implementations are thread-safe; writes are
 // committed in batches (group commit), and every `done` runs after its data is on disk.
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 // The front door every channel uses: store the delivery durably (de-duplicated by its key), then
 // hand the new job to the runner. `done` runs after the commit, so a channel answers 2xx only
-// for what is on disk (contract section 5).
+// for what is on disk (README "The delivery promise").
 #include <functional>
 #include <string>
 

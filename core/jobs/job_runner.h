@@ -57,7 +57,6 @@ class JobRunner {
   JobRunner& operator=(const JobRunner&) = delete;
 
   // Adds the sender for a channel's replies; call before Start().
-  // Replies to messages of `channel` go to `sender` (a channel registers itself at start).
   void RegisterSender(ChannelId channel, ReplySender& sender);
   // Loads the unfinished jobs (interrupted by a stop or a crash) and starts running them.
   Status Start();

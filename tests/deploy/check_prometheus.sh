@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prometheus: promtool check config / check rules / test rules on deploy/prometheus/, then the real storybot's
-# /metrics: `promtool check metrics` passes and every metric the alert rules (and the contract) name is exported.
+# /metrics: `promtool check metrics` passes and every metric the alert rules (and README "Logs and metrics") name is exported.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,7 +41,7 @@ fi
 if promtool check metrics <"$T/metrics.txt" >"$T/cm.out" 2>&1; then pass metrics-promtool "promtool check metrics: clean"
 else fail metrics-promtool "$(tr '\n' ' ' <"$T/cm.out" | cut -c1-400)"; fi
 
-# names: the contract's, plus every storybot_* name the alert rules use
+# names: README's, plus every storybot_* name the alert rules use
 names=$( { printf '%s\n' storybot_http_requests_total storybot_http_request_duration_seconds \
              storybot_messages_received_total storybot_replies_sent_total storybot_story_duration_seconds \
              storybot_llm_requests_total storybot_llm_tokens_total storybot_jobs_pending storybot_build_info
@@ -54,6 +54,6 @@ for n in $names; do
     missing="$missing $n"
   fi
 done
-if [ -z "$missing" ]; then pass metrics-names "all $(echo "$names" | wc -l) metric names of the contract and alerts.yml exported"
+if [ -z "$missing" ]; then pass metrics-names "all $(echo "$names" | wc -l) metric names of the README and alerts.yml exported"
 else fail metrics-names "not in /metrics:$missing"; fi
 exit 0

@@ -1,4 +1,4 @@
-// The delivery promise under SIGKILL (README "The delivery promise", contract section 5): storybot
+// The delivery promise under SIGKILL (README "The delivery promise"): storybot
 // is killed at random moments while Telegram deliveries stream in, several per chat. After the last
 // restart every delivery that got a 2xx is answered; each chat's replies come in the order its
 // updates were sent; a reply goes out twice only inside the one documented window (killed after the

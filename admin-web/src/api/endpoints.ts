@@ -1,7 +1,7 @@
 import { apiRequest } from './client';
 import type { PreviewRequest, PreviewResult, Prompt, PromptInput, PromptVersion } from './types';
 
-// One function per admin API call (contract section 3).
+// One function per admin API call (http/openapi.yaml).
 type Token = string | null;
 
 export const listPrompts = (token: Token) => apiRequest<Prompt[]>('/api/prompts', { token });

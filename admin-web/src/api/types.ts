@@ -1,4 +1,4 @@
-// Shapes of the admin API (contract section 3).
+// Shapes of the admin API (http/openapi.yaml).
 
 export interface Prompt {
   id: number;

@@ -12,7 +12,7 @@ import { useToasts } from '../ui/Toasts';
 import { TemplateInsight } from './TemplateInsight';
 import { VersionHistory } from './VersionHistory';
 
-const MAX_CONTENT = 8000; // contract: content is 1–8,000 characters
+const MAX_CONTENT = 8000; // http/openapi.yaml: content is 1–8,000 characters
 
 /** Add (promptId null) or edit a prompt, with its version history. */
 export function PromptEditor({ promptId }: { promptId: number | null }) {

@@ -1,4 +1,4 @@
-// Mirrors the server's template rules (contract section 4, core/template.cpp) so
+// Mirrors the server's template rules (core/template.cpp) so
 // the editor can show variables and errors while typing; the server stays the
 // judge on save.
 //   {{name}}  or  {{name|fallback}},  name = [A-Za-z_][A-Za-z0-9_]*

@@ -52,10 +52,12 @@ class ChannelModule {
 };
 
 // A channel storybot can run: its id (known even when it is off: its stored conversations stay
-// listed, its metrics exported) and its factory, which returns nullptr when the channel is
-// switched off in `context.config`.
+// listed, its metrics exported), its section of the settings table (channels/<name>/settings.h:
+// loaded, listed by --help, masked when secret, with the rest) and its factory, which reads its
+// settings from `context.config.values` and returns nullptr when they switch the channel off.
 struct ChannelRegistration {
   ChannelId id;
+  const SettingsTable& (*settings)();
   std::unique_ptr<ChannelModule> (*make)(const ChannelContext& context);
 };
 

@@ -104,11 +104,8 @@ Result<std::unique_ptr<Application>> Application::Create(
   auto logger = Logger::Open({config.log_dir, level.value(), true});
   if (!logger.ok()) return logger.error();
   p->logger = logger.value();
-  for (const std::string* secret :
-       {&config.admin_token, &config.llm.api_key, &config.telegram.bot_token,
-        &config.telegram.webhook_secret, &config.slack.signing_secret, &config.slack.bot_token}) {
-    p->logger->AddSecret(*secret);
-  }
+  // Whatever a table marks secret, core's or a channel's, never reaches a log line.
+  for (const std::string& secret : SecretValues(config)) p->logger->AddSecret(secret);
   for (const std::string& warning : config_warnings) p->logger->Log(LogLevel::kWarn, warning);
 
   Status data_dir = PrepareDataDir(config.data_dir, *p->logger);
@@ -186,8 +183,7 @@ Result<std::unique_ptr<Application>> Application::Create(
       {"workers", [jobs] { return jobs->running(); }}};
   for (const auto& channel : p->channels) {  // a channel that cannot work makes /readyz 503
     const channels::ChannelModule* module = channel.get();
-    readiness.push_back(
-        {module->id().str(), nullptr, [module] { return module->Problem(); }});
+    readiness.push_back({module->id().str(), nullptr, [module] { return module->Problem(); }});
   }
   http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);

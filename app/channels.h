@@ -4,9 +4,14 @@
 #include <vector>
 
 #include "channels/channel_module.h"
+#include "core/config.h"
 
 namespace storybot {
 
 const std::vector<channels::ChannelRegistration>& KnownChannels();
+
+// Every known channel's settings table, in KnownChannels() order: for LoadConfig (sources.tables),
+// ListSettings and ClosestEnvName.
+std::vector<const SettingsTable*> ChannelSettings();
 
 }  // namespace storybot

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "app/application.h"
+#include "app/channels.h"
 #include "core/config.h"
 #include "storybot/version.h"
 
@@ -23,7 +24,7 @@ Every setting can come from the environment (STORYBOT_*); see config/storybot.ex
 
 void PrintSettings() {
   std::cout << "\nsettings (environment variable, JSON key):\n";
-  for (const auto& s : storybot::ListSettings()) {
+  for (const auto& s : storybot::ListSettings(storybot::ChannelSettings())) {
     std::cout << "  " << s.env_name << "  (" << s.json_key << ")  " << s.doc
               << (s.secret ? " [secret]" : "") << "\n";
   }
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   }
   sources.env = storybot::ProcessEnv();
   sources.env_names = storybot::ProcessEnvNames("STORYBOT_");
+  sources.tables = storybot::ChannelSettings();
 
   std::vector<std::string> warnings;
   auto config = storybot::LoadConfig(sources, &warnings);

@@ -2,7 +2,8 @@
 // A chat channel as the application sees it: routes for inbound deliveries, a sender for
 // replies, and start/stop for background work (long polling, auth checks, webhook set-up).
 // Everything of one channel lives in its folder, channels/<name>/, which exports one factory
-// (channels/<name>/channel.h); app/channels.cpp lists the factories, one line per channel.
+// (channels/<name>/channel.h) and its settings table (channels/<name>/settings.h);
+// app/channels.cpp lists them, one line per channel.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,7 +25,7 @@ namespace storybot::channels {
 
 // What a channel may use; everything outlives the channel.
 struct ChannelContext {
-  const Config& config;
+  const Config& config;  // a channel reads its own settings from config.values (its settings.h)
   Inbox& inbox;
   ChatStore& chats;
   Database& database;
@@ -52,11 +53,14 @@ class ChannelModule {
 };
 
 // A channel storybot can run: its id (known even when it is off: its stored conversations stay
-// listed, its metrics exported) and its factory, which returns nullptr when the channel is
-// switched off in `context.config` (Telegram without a bot token, Slack without a signing
-// secret; the webhook channel is always on: integrations are created at run time).
+// listed, its metrics exported), its section of the settings table (channels/<name>/settings.h:
+// loaded, listed by --help, masked when secret, with the rest) and its factory, which reads its
+// settings from `context.config.values` and returns nullptr when they switch the channel off
+// (Telegram without a bot token, Slack without a signing secret; the webhook channel is always
+// on: integrations are created at run time).
 struct ChannelRegistration {
   ChannelId id;
+  const SettingsTable& (*settings)();
   std::unique_ptr<ChannelModule> (*make)(const ChannelContext& context);
 };
 

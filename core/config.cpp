@@ -15,19 +15,6 @@ namespace {
 
 constexpr std::string_view kEnvPrefix = "STORYBOT_";
 
-enum class Kind { kString, kInt, kList };
-
-// One setting: where it comes from, how it is parsed and validated, how it is shown.
-struct Setting {
-  std::string_view env;  // suffix after STORYBOT_
-  std::string_view key;  // dotted JSON key
-  Kind kind;
-  bool secret;
-  std::string_view doc;
-  std::function<Status(Config&, std::string_view)> set;
-  std::function<boost::json::value(const Config&)> get;
-};
-
 Result<long> ParseInt(std::string_view text, long min, long max) {
   long value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -36,17 +23,6 @@ Result<long> ParseInt(std::string_view text, long min, long max) {
                            std::to_string(max));
   }
   return value;
-}
-
-Status CheckUrl(std::string_view url, bool allow_empty) {
-  if (url.empty() && allow_empty) return {};
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    return InvalidArgument("must be an http:// or https:// URL");
-  }
-  if (url.size() <= 8 || url.find_first_of(" \t\r\n") != std::string_view::npos) {
-    return InvalidArgument("must be an http:// or https:// URL");
-  }
-  return {};
 }
 
 std::vector<std::string> SplitList(std::string_view text) {
@@ -64,55 +40,6 @@ std::vector<std::string> SplitList(std::string_view text) {
   return items;
 }
 
-// Helpers that build settings of the common shapes from an accessor of the field.
-Setting StringSetting(std::string_view env, std::string_view key, bool secret, std::string_view doc,
-                      std::function<std::string&(Config&)> field,
-                      std::function<Status(std::string_view)> check = nullptr) {
-  return Setting{env,
-                 key,
-                 Kind::kString,
-                 secret,
-                 doc,
-                 [field, check](Config& c, std::string_view v) -> Status {
-                   if (check) {
-                     Status s = check(v);
-                     if (!s.ok()) return s;
-                   }
-                   field(c) = std::string(v);
-                   return {};
-                 },
-                 [field](const Config& c) -> boost::json::value {
-                   Config copy = c;  // accessors are non-const; describing is rare
-                   return boost::json::value(field(copy));
-                 }};
-}
-
-Setting IntSetting(std::string_view env, std::string_view key, std::string_view doc,
-                   std::function<int&(Config&)> field, long min, long max) {
-  return Setting{env,
-                 key,
-                 Kind::kInt,
-                 false,
-                 doc,
-                 [field, min, max](Config& c, std::string_view v) -> Status {
-                   Result<long> parsed = ParseInt(v, min, max);
-                   if (!parsed.ok()) return parsed.error();
-                   field(c) = static_cast<int>(parsed.value());
-                   return {};
-                 },
-                 [field](const Config& c) -> boost::json::value {
-                   Config copy = c;
-                   return field(copy);
-                 }};
-}
-
-Status OneOf(std::string_view v, std::initializer_list<std::string_view> allowed) {
-  if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return {};
-  std::string list;
-  for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  return InvalidArgument("must be one of " + list);
-}
-
 Status CheckOrigin(std::string_view origin) {
   Status url = CheckUrl(origin, false);
   if (!url.ok()) return InvalidArgument("each origin must look like http://host:port");
@@ -123,178 +50,50 @@ Status CheckOrigin(std::string_view origin) {
   return {};
 }
 
-Status CheckWebhookSecret(std::string_view v) {
-  if (v.empty()) return {};
-  const bool ok = v.size() <= 256 && std::all_of(v.begin(), v.end(), [](char c) {
-                    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                           (c >= '0' && c <= '9') || c == '_' || c == '-';
-                  });
-  if (!ok) return InvalidArgument("must be 1-256 characters of A-Z a-z 0-9 _ -");
+// Every table: core's own, then the channels' in the order given.
+std::vector<const SettingsTable*> AllTables(const std::vector<const SettingsTable*>& channels) {
+  std::vector<const SettingsTable*> all{&CoreSettings()};
+  all.insert(all.end(), channels.begin(), channels.end());
+  return all;
+}
+
+// Calls `visit(row)` for every row of `tables`; stops at the first that returns true.
+template <typename Visit>
+const SettingRow* FindRow(const std::vector<const SettingsTable*>& tables, Visit visit) {
+  for (const SettingsTable* table : tables) {
+    for (const SettingRow& row : table->rows) {
+      if (visit(row)) return &row;
+    }
+  }
+  return nullptr;
+}
+
+std::string EnvName(const SettingRow& s) { return std::string(kEnvPrefix) + s.env; }
+
+Error Named(const SettingRow& s, const Error& e) {
+  return InvalidArgument(s.key + ": " + e.message + " (" + EnvName(s) + ")");
+}
+
+// Checks `text` against the row and stores it.
+Status Apply(ConfigValues& values, const SettingRow& s, std::string text) {
+  if (s.check) {
+    Status checked = s.check(text);
+    if (!checked.ok()) return Named(s, checked.error());
+  }
+  values.Set(s.key, std::move(text));
   return {};
 }
 
-const std::vector<Setting>& Settings() {
-  static const std::vector<Setting> settings = {
-      StringSetting(
-          "HTTP_HOST", "http.host", false, "listen address",
-          [](Config& c) -> std::string& { return c.http.host; },
-          [](std::string_view v) -> Status {
-            if (v.empty()) return InvalidArgument("must not be empty");
-            return {};
-          }),
-      IntSetting(
-          "HTTP_PORT", "http.port", "listen port; 0 picks a free one",
-          [](Config& c) -> int& { return c.http.port; }, 0, 65535),
-      IntSetting(
-          "HTTP_THREADS", "http.threads", "I/O threads; 0 means the number of cores",
-          [](Config& c) -> int& { return c.http.threads; }, 0, 256),
-      StringSetting(
-          "DATA_DIR", "data.dir", false, "holds storybot.db (SQLite) and the generated admin token",
-          [](Config& c) -> std::string& { return c.data_dir; },
-          [](std::string_view v) -> Status {
-            if (v.empty()) return InvalidArgument("must not be empty");
-            return {};
-          }),
-      StringSetting(
-          "LOG_DIR", "log.dir", false, "holds storybot.ndjson (ECS JSON lines, rotated)",
-          [](Config& c) -> std::string& { return c.log_dir; },
-          [](std::string_view v) -> Status {
-            if (v.empty()) return InvalidArgument("must not be empty");
-            return {};
-          }),
-      StringSetting(
-          "LOG_LEVEL", "log.level", false, "trace, debug, info, warn or error",
-          [](Config& c) -> std::string& { return c.log_level; },
-          [](std::string_view v) {
-            return OneOf(v, {"trace", "debug", "info", "warn", "error"});
-          }),
-      StringSetting("ADMIN_TOKEN", "admin.token", true,
-                    "admin bearer token; empty: generated on first start and kept in the data dir",
-                    [](Config& c) -> std::string& { return c.admin_token; }),
-      Setting{"CORS_ORIGINS", "cors.origins", Kind::kList, false,
-              "browser origins allowed to call the admin API (comma-separated in the environment)",
-              [](Config& c, std::string_view v) -> Status {
-                std::vector<std::string> origins = SplitList(v);
-                for (const std::string& o : origins) {
-                  Status s = CheckOrigin(o);
-                  if (!s.ok()) return s;
-                }
-                c.cors_origins = std::move(origins);
-                return {};
-              },
-              [](const Config& c) -> boost::json::value {
-                boost::json::array a;
-                for (const auto& o : c.cors_origins) a.emplace_back(o);
-                return a;
-              }},
-      StringSetting("ADMIN_WEB_DIR", "admin.web_dir", false,
-                    "the built admin panel, served at /admin/",
-                    [](Config& c) -> std::string& { return c.admin_web_dir; }),
-      StringSetting(
-          "LLM_BASE_URL", "llm.base_url", false,
-          "OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; empty: the "
-          "offline storyteller",
-          [](Config& c) -> std::string& { return c.llm.base_url; },
-          [](std::string_view v) { return CheckUrl(v, true); }),
-      StringSetting("LLM_API_KEY", "llm.api_key", true, "bearer key for the LLM server",
-                    [](Config& c) -> std::string& { return c.llm.api_key; }),
-      StringSetting("LLM_MODEL", "llm.model", false, "model name sent to the LLM server",
-                    [](Config& c) -> std::string& { return c.llm.model; }),
-      IntSetting(
-          "LLM_TIMEOUT_S", "llm.timeout_s", "seconds per LLM request",
-          [](Config& c) -> int& { return c.llm.timeout_s; }, 1, 600),
-      IntSetting(
-          "LLM_MAX_RETRIES", "llm.max_retries",
-          "retries of a failed LLM call (408, 409, 429, 5xx, network) before the fallback",
-          [](Config& c) -> int& { return c.llm.max_retries; }, 0, 10),
-      IntSetting(
-          "LLM_MAX_TOKENS", "llm.max_tokens", "max_tokens sent with each story request",
-          [](Config& c) -> int& { return c.llm.max_tokens; }, 16, 32000),
-      StringSetting("STORY_SYSTEM_PROMPT", "story.system_prompt", false,
-                    "instructions for the LLM; {language} becomes English or Chinese; empty: the "
-                    "built-in ones (length, child-safe, the user's language)",
-                    [](Config& c) -> std::string& { return c.story_system_prompt; }),
-      IntSetting(
-          "WORKERS", "workers", "story jobs in flight at once (LLM concurrency)",
-          [](Config& c) -> int& { return c.workers; }, 1, 10000),
-      StringSetting("TELEGRAM_BOT_TOKEN", "telegram.bot_token", true,
-                    "Telegram bot token; empty: Telegram adapter off",
-                    [](Config& c) -> std::string& { return c.telegram.bot_token; }),
-      StringSetting(
-          "TELEGRAM_MODE", "telegram.mode", false, "webhook or polling",
-          [](Config& c) -> std::string& { return c.telegram.mode; },
-          [](std::string_view v) {
-            return OneOf(v, {"webhook", "polling"});
-          }),
-      StringSetting(
-          "TELEGRAM_WEBHOOK_SECRET", "telegram.webhook_secret", true,
-          "required in webhook mode: 1-256 of A-Za-z0-9_-",
-          [](Config& c) -> std::string& { return c.telegram.webhook_secret; }, CheckWebhookSecret),
-      StringSetting(
-          "TELEGRAM_API_URL", "telegram.api_url", false,
-          "Bot API base; calls go to {base}/bot{token}/{method}",
-          [](Config& c) -> std::string& { return c.telegram.api_url; },
-          [](std::string_view v) { return CheckUrl(v, false); }),
-      StringSetting(
-          "TELEGRAM_WEBHOOK_URL", "telegram.webhook_url", false,
-          "public https URL of POST /telegram/webhook; when set, storybot registers it "
-          "with setWebhook (and the secret token) at start",
-          [](Config& c) -> std::string& { return c.telegram.webhook_url; },
-          [](std::string_view v) -> Status {
-            if (v.empty()) return {};
-            if (!v.starts_with("https://") || !CheckUrl(v, false).ok()) {
-              return InvalidArgument(
-                  "must be an https:// URL: Telegram delivers webhooks over HTTPS only (put "
-                  "deploy/nginx/storybot.conf with a certificate in front), or use "
-                  "telegram.mode polling");
-            }
-            return {};
-          }),
-      StringSetting(
-          "TELEGRAM_PARSE_MODE", "telegram.parse_mode", false,
-          "plain (default) or MarkdownV2 (replies are escaped so they show as written)",
-          [](Config& c) -> std::string& { return c.telegram.parse_mode; },
-          [](std::string_view v) {
-            return OneOf(v, {"plain", "MarkdownV2"});
-          }),
-      StringSetting("SLACK_SIGNING_SECRET", "slack.signing_secret", true,
-                    "Slack signing secret; empty: Slack adapter off",
-                    [](Config& c) -> std::string& { return c.slack.signing_secret; }),
-      StringSetting("SLACK_BOT_TOKEN", "slack.bot_token", true,
-                    "xoxb-... token for chat.postMessage",
-                    [](Config& c) -> std::string& { return c.slack.bot_token; }),
-      StringSetting(
-          "SLACK_API_URL", "slack.api_url", false, "Slack Web API base",
-          [](Config& c) -> std::string& { return c.slack.api_url; },
-          [](std::string_view v) { return CheckUrl(v, false); }),
-      IntSetting(
-          "WEBHOOK_SYNC_TIMEOUT_S", "webhook.sync_timeout_s",
-          "seconds POST /webhooks/{integration} waits for the story before answering 202",
-          [](Config& c) -> int& { return c.webhook.sync_timeout_s; }, 0, 300),
-      IntSetting(
-          "WEBHOOK_CALLBACK_RETRY_S", "webhook.callback_retry_s",
-          "seconds a failing webhook callback is retried (exponential backoff)",
-          [](Config& c) -> int& { return c.webhook.callback_retry_s; }, 1, 7 * 24 * 3600),
-  };
-  return settings;
-}
-
-std::string EnvName(const Setting& s) { return std::string(kEnvPrefix) + std::string(s.env); }
-
-Error Named(const Setting& s, const Error& e) {
-  return InvalidArgument(std::string(s.key) + ": " + e.message + " (" + EnvName(s) + ")");
-}
-
-// JSON value → the string form the setter parses, checking the JSON type first.
-Result<std::string> JsonToText(const Setting& s, const boost::json::value& v) {
+// JSON value → the text form, checking the JSON type first.
+Result<std::string> JsonToText(const SettingRow& s, const boost::json::value& v) {
   switch (s.kind) {
-    case Kind::kString:
+    case SettingKind::kString:
       if (!v.is_string()) return InvalidArgument("must be a string");
       return std::string(v.as_string());
-    case Kind::kInt:
+    case SettingKind::kInt:
       if (!v.is_int64() && !v.is_uint64()) return InvalidArgument("must be an integer");
       return boost::json::serialize(v);
-    case Kind::kList: {
+    case SettingKind::kList: {
       if (v.is_string()) return std::string(v.as_string());
       if (!v.is_array()) return InvalidArgument("must be an array of strings");
       std::string joined;
@@ -308,30 +107,23 @@ Result<std::string> JsonToText(const Setting& s, const boost::json::value& v) {
   return InvalidArgument("unsupported value");
 }
 
-const Setting* FindByKey(std::string_view key) {
-  for (const Setting& s : Settings()) {
-    if (s.key == key) return &s;
-  }
-  return nullptr;
-}
-
 // Walks the JSON object, applying known keys and rejecting unknown ones. "_doc" keys are comments.
-Status ApplyJson(Config& config, const boost::json::object& object, const std::string& prefix) {
+Status ApplyJson(ConfigValues& values, const std::vector<const SettingsTable*>& tables,
+                 const boost::json::object& object, const std::string& prefix) {
   for (const auto& [name, value] : object) {
     if (name == "_doc" || name.starts_with("_doc_")) continue;
     const std::string key = prefix.empty() ? std::string(name) : prefix + "." + std::string(name);
-    if (const Setting* s = FindByKey(key)) {
+    if (const SettingRow* s = FindRow(tables, [&](const SettingRow& r) { return r.key == key; })) {
       Result<std::string> text = JsonToText(*s, value);
       if (!text.ok()) return Named(*s, text.error());
-      Status status = s->set(config, text.value());
-      if (!status.ok()) return Named(*s, status.error());
+      Status status = Apply(values, *s, std::move(text).value());
+      if (!status.ok()) return status;
       continue;
     }
     const bool is_section =
-        std::any_of(Settings().begin(), Settings().end(),
-                    [&](const Setting& s) { return s.key.starts_with(key + "."); });
+        FindRow(tables, [&](const SettingRow& r) { return r.key.starts_with(key + "."); });
     if (is_section && value.is_object()) {
-      Status status = ApplyJson(config, value.as_object(), key);
+      Status status = ApplyJson(values, tables, value.as_object(), key);
       if (!status.ok()) return status;
       continue;
     }
@@ -340,7 +132,8 @@ Status ApplyJson(Config& config, const boost::json::object& object, const std::s
   return {};
 }
 
-Status ApplyFile(Config& config, const std::string& path) {
+Status ApplyFile(ConfigValues& values, const std::vector<const SettingsTable*>& tables,
+                 const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgument("cannot read config file " + path);
   std::stringstream buffer;
@@ -349,7 +142,7 @@ Status ApplyFile(Config& config, const std::string& path) {
   boost::json::value root = boost::json::parse(buffer.str(), ec);
   if (ec) return InvalidArgument("config file " + path + " is not valid JSON: " + ec.message());
   if (!root.is_object()) return InvalidArgument("config file " + path + " must hold a JSON object");
-  Status status = ApplyJson(config, root.as_object(), "");
+  Status status = ApplyJson(values, tables, root.as_object(), "");
   if (!status.ok()) return InvalidArgument(path + ": " + status.error().message);
   return {};
 }
@@ -382,35 +175,67 @@ std::vector<std::string> SplitWords(std::string_view name) {
   return words;
 }
 
-Status ApplyEnv(Config& config, const ConfigSources& sources, std::vector<std::string>* warnings) {
+Status ApplyEnv(ConfigValues& values, const std::vector<const SettingsTable*>& tables,
+                const ConfigSources& sources, std::vector<std::string>* warnings) {
   for (const std::string& name : sources.env_names) {
     if (!name.starts_with(kEnvPrefix)) continue;
-    const bool known = std::any_of(Settings().begin(), Settings().end(),
-                                   [&](const Setting& s) { return EnvName(s) == name; });
+    const bool known =
+        FindRow(tables, [&](const SettingRow& r) { return EnvName(r) == name; }) != nullptr;
     if (!known && warnings != nullptr) {
       std::string warning = "unknown environment variable " + name + " is ignored";
-      const std::string suggestion = ClosestEnvName(name);
+      const std::string suggestion = ClosestEnvName(name, sources.tables);
       if (!suggestion.empty()) warning += "; did you mean " + suggestion + "?";
       warnings->push_back(std::move(warning));
     }
   }
-  for (const Setting& s : Settings()) {
-    std::string value;
-    if (!sources.env(EnvName(s), value)) continue;
-    Status status = s.set(config, value);
-    if (!status.ok()) return Named(s, status.error());
+  for (const SettingsTable* table : tables) {
+    for (const SettingRow& s : table->rows) {
+      std::string value;
+      if (!sources.env(EnvName(s), value)) continue;
+      Status status = Apply(values, s, std::move(value));
+      if (!status.ok()) return status;
+    }
   }
   return {};
 }
 
-Status CheckCombination(const Config& config) {
-  if (!config.telegram.bot_token.empty() && config.telegram.mode == "webhook" &&
-      config.telegram.webhook_secret.empty()) {
-    return InvalidArgument(
-        "telegram.webhook_secret: required when telegram.bot_token is set in webhook mode "
-        "(STORYBOT_TELEGRAM_WEBHOOK_SECRET)");
+// Core's typed fields from the values.
+void ReadCore(Config& c) {
+  const ConfigValues& v = c.values;
+  c.http.host = v.Text("http.host");
+  c.http.port = v.Int("http.port");
+  c.http.threads = v.Int("http.threads");
+  c.data_dir = v.Text("data.dir");
+  c.log_dir = v.Text("log.dir");
+  c.log_level = v.Text("log.level");
+  c.admin_token = v.Text("admin.token");
+  c.cors_origins = v.List("cors.origins");
+  c.admin_web_dir = v.Text("admin.web_dir");
+  c.llm.base_url = v.Text("llm.base_url");
+  c.llm.api_key = v.Text("llm.api_key");
+  c.llm.model = v.Text("llm.model");
+  c.llm.timeout_s = v.Int("llm.timeout_s");
+  c.llm.max_retries = v.Int("llm.max_retries");
+  c.llm.max_tokens = v.Int("llm.max_tokens");
+  c.story_system_prompt = v.Text("story.system_prompt");
+  c.workers = v.Int("workers");
+}
+
+boost::json::value JsonValue(const SettingRow& s, const std::string& text) {
+  if (s.secret && !text.empty()) return "***";
+  switch (s.kind) {
+    case SettingKind::kInt:
+      return ParseInt(text, std::numeric_limits<long>::min(), std::numeric_limits<long>::max())
+          .value();
+    case SettingKind::kList: {
+      boost::json::array a;
+      for (const std::string& item : SplitList(text)) a.emplace_back(item);
+      return a;
+    }
+    case SettingKind::kString:
+      break;
   }
-  return {};
+  return boost::json::value(text);
 }
 
 void PrettyPrint(const boost::json::value& value, int depth, std::string& out) {
@@ -431,6 +256,126 @@ void PrettyPrint(const boost::json::value& value, int depth, std::string& out) {
 }
 
 }  // namespace
+
+SettingRow StringRow(std::string env, std::string key, std::string default_value, std::string doc,
+                     SettingCheck check) {
+  return {std::move(env), std::move(key),   SettingKind::kString, std::move(default_value),
+          false,          std::move(check), std::move(doc)};
+}
+
+SettingRow SecretRow(std::string env, std::string key, std::string doc, SettingCheck check) {
+  return {std::move(env), std::move(key),   SettingKind::kString, "",
+          true,           std::move(check), std::move(doc)};
+}
+
+SettingRow IntRow(std::string env, std::string key, long default_value, long min, long max,
+                  std::string doc) {
+  return {std::move(env),
+          std::move(key),
+          SettingKind::kInt,
+          std::to_string(default_value),
+          false,
+          [min, max](std::string_view v) -> Status {
+            Result<long> parsed = ParseInt(v, min, max);
+            if (!parsed.ok()) return parsed.error();
+            return {};
+          },
+          std::move(doc)};
+}
+
+SettingRow ListRow(std::string env, std::string key, std::string default_value, std::string doc,
+                   SettingCheck check_each) {
+  SettingCheck check = nullptr;
+  if (check_each) {
+    check = [check_each](std::string_view v) -> Status {
+      for (const std::string& item : SplitList(v)) {
+        Status s = check_each(item);
+        if (!s.ok()) return s;
+      }
+      return {};
+    };
+  }
+  return {std::move(env), std::move(key),   SettingKind::kList, std::move(default_value),
+          false,          std::move(check), std::move(doc)};
+}
+
+Status CheckNotEmpty(std::string_view value) {
+  if (value.empty()) return InvalidArgument("must not be empty");
+  return {};
+}
+
+Status CheckUrl(std::string_view url, bool allow_empty) {
+  if (url.empty() && allow_empty) return {};
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    return InvalidArgument("must be an http:// or https:// URL");
+  }
+  if (url.size() <= 8 || url.find_first_of(" \t\r\n") != std::string_view::npos) {
+    return InvalidArgument("must be an http:// or https:// URL");
+  }
+  return {};
+}
+
+Status CheckOneOf(std::string_view v, std::initializer_list<std::string_view> allowed) {
+  if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return {};
+  std::string list;
+  for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return InvalidArgument("must be one of " + list);
+}
+
+int ConfigValues::Int(const std::string& key) const {
+  const std::string& text = Text(key);
+  int value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);  // checked when loaded
+  return value;
+}
+
+std::vector<std::string> ConfigValues::List(const std::string& key) const {
+  return SplitList(Text(key));
+}
+
+const SettingsTable& CoreSettings() {
+  static const SettingsTable table{
+      {
+          StringRow("HTTP_HOST", "http.host", "127.0.0.1", "listen address", CheckNotEmpty),
+          IntRow("HTTP_PORT", "http.port", 8080, 0, 65535, "listen port; 0 picks a free one"),
+          IntRow("HTTP_THREADS", "http.threads", 0, 0, 256,
+                 "I/O threads; 0 means the number of cores"),
+          StringRow("DATA_DIR", "data.dir", "./data",
+                    "holds storybot.db (SQLite) and the generated admin token", CheckNotEmpty),
+          StringRow("LOG_DIR", "log.dir", "./logs",
+                    "holds storybot.ndjson (ECS JSON lines, rotated)", CheckNotEmpty),
+          StringRow("LOG_LEVEL", "log.level", "info", "trace, debug, info, warn or error",
+                    [](std::string_view v) {
+                      return CheckOneOf(v, {"trace", "debug", "info", "warn", "error"});
+                    }),
+          SecretRow("ADMIN_TOKEN", "admin.token",
+                    "admin bearer token; empty: generated on first start and kept in the data dir"),
+          ListRow(
+              "CORS_ORIGINS", "cors.origins", "http://localhost:5173",
+              "browser origins allowed to call the admin API (comma-separated in the environment)",
+              CheckOrigin),
+          StringRow("ADMIN_WEB_DIR", "admin.web_dir", "admin-web/dist",
+                    "the built admin panel, served at /admin/"),
+          StringRow("LLM_BASE_URL", "llm.base_url", "",
+                    "OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; empty: the "
+                    "offline storyteller",
+                    [](std::string_view v) { return CheckUrl(v, true); }),
+          SecretRow("LLM_API_KEY", "llm.api_key", "bearer key for the LLM server"),
+          StringRow("LLM_MODEL", "llm.model", "", "model name sent to the LLM server"),
+          IntRow("LLM_TIMEOUT_S", "llm.timeout_s", 60, 1, 600, "seconds per LLM request"),
+          IntRow("LLM_MAX_RETRIES", "llm.max_retries", 2, 0, 10,
+                 "retries of a failed LLM call (408, 409, 429, 5xx, network) before the fallback"),
+          IntRow("LLM_MAX_TOKENS", "llm.max_tokens", 800, 16, 32000,
+                 "max_tokens sent with each story request"),
+          StringRow("STORY_SYSTEM_PROMPT", "story.system_prompt", "",
+                    "instructions for the LLM; {language} becomes English or Chinese; empty: the "
+                    "built-in ones (length, child-safe, the user's language)"),
+          IntRow("WORKERS", "workers", 64, 1, 10000,
+                 "story jobs in flight at once (LLM concurrency)"),
+      },
+      nullptr};
+  return table;
+}
 
 EnvLookup ProcessEnv() {
   return [](const std::string& name, std::string& value) {
@@ -453,79 +398,105 @@ std::vector<std::string> ProcessEnvNames(std::string_view prefix) {
 
 Result<Config> LoadConfig(const ConfigSources& sources, std::vector<std::string>* warnings) {
   Config config;
+  config.tables = AllTables(sources.tables);
+  for (const SettingsTable* table : config.tables) {
+    for (const SettingRow& row : table->rows) config.values.Set(row.key, row.default_value);
+  }
   if (!sources.file_path.empty()) {
-    Status status = ApplyFile(config, sources.file_path);
+    Status status = ApplyFile(config.values, config.tables, sources.file_path);
     if (!status.ok()) return status.error();
   }
   if (sources.env) {
-    Status status = ApplyEnv(config, sources, warnings);
+    Status status = ApplyEnv(config.values, config.tables, sources, warnings);
     if (!status.ok()) return status.error();
   }
-  Status status = CheckCombination(config);
-  if (!status.ok()) return status.error();
-  if (config.http.threads == 0) {
-    config.http.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  for (const SettingsTable* table : config.tables) {
+    if (!table->check) continue;
+    Status status = table->check(config.values);
+    if (!status.ok()) return status.error();
   }
+  if (config.values.Int("http.threads") == 0) {
+    const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+    config.values.Set("http.threads", std::to_string(cores));  // --check-config shows the count
+  }
+  ReadCore(config);
   return config;
 }
 
 std::string DescribeConfig(const Config& config) {
   boost::json::object root;
-  for (const Setting& s : Settings()) {
-    boost::json::value value = s.get(config);
-    if (s.secret && value.is_string() && !value.as_string().empty()) value = "***";
-    boost::json::object* node = &root;
-    std::string_view key = s.key;
-    for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
-      const std::string section(key.substr(0, dot));
-      if (!node->contains(section)) (*node)[section] = boost::json::object();
-      node = &(*node)[section].as_object();
-      key.remove_prefix(dot + 1);
+  for (const SettingsTable* table : config.tables) {
+    for (const SettingRow& s : table->rows) {
+      boost::json::object* node = &root;
+      std::string_view key = s.key;
+      for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+        const std::string section(key.substr(0, dot));
+        if (!node->contains(section)) (*node)[section] = boost::json::object();
+        node = &(*node)[section].as_object();
+        key.remove_prefix(dot + 1);
+      }
+      (*node)[key] = JsonValue(s, config.values.Text(s.key));
     }
-    (*node)[key] = std::move(value);
   }
   std::string out;
   PrettyPrint(root, 0, out);
   return out + "\n";
 }
 
-std::string ClosestEnvName(std::string_view name) {
+std::vector<std::string> SecretValues(const Config& config) {
+  std::vector<std::string> secrets;
+  for (const SettingsTable* table : config.tables) {
+    for (const SettingRow& s : table->rows) {
+      if (s.secret && !config.values.Text(s.key).empty()) {
+        secrets.push_back(config.values.Text(s.key));
+      }
+    }
+  }
+  return secrets;
+}
+
+std::string ClosestEnvName(std::string_view name,
+                           const std::vector<const SettingsTable*>& channel_tables) {
   if (!name.starts_with(kEnvPrefix)) return {};
   const std::string_view suffix = name.substr(kEnvPrefix.size());
   if (suffix.empty()) return {};
+  const std::vector<const SettingsTable*> tables = AllTables(channel_tables);
   // A left-out word (STORYBOT_PORT for STORYBOT_HTTP_PORT, STORYBOT_TELEGRAM_TOKEN for
   // STORYBOT_TELEGRAM_BOT_TOKEN) is the likeliest slip: every word given, in order, fewest extra.
   const std::vector<std::string> given = SplitWords(suffix);
-  const Setting* fewest = nullptr;
-  for (const Setting& s : Settings()) {
+  const SettingRow* fewest = nullptr;
+  FindRow(tables, [&](const SettingRow& s) {
     const std::vector<std::string> words = SplitWords(s.env);
     std::size_t matched = 0;
     for (const std::string& w : words) matched += matched < given.size() && w == given[matched];
     if (matched == given.size() && (fewest == nullptr || s.env.size() < fewest->env.size())) {
       fewest = &s;
     }
-  }
+    return false;
+  });
   if (fewest != nullptr) return EnvName(*fewest);
-  const Setting* best = nullptr;
+  const SettingRow* best = nullptr;
   std::size_t best_distance = 0;
-  for (const Setting& s : Settings()) {
+  FindRow(tables, [&](const SettingRow& s) {
     const std::size_t d = EditDistance(suffix, s.env);
     if (best == nullptr || d < best_distance) {
       best = &s;
       best_distance = d;
     }
-  }
+    return false;
+  });
   if (best == nullptr) return {};
   // Far-off names (another tool's STORYBOT_BIN) get no suggestion rather than a silly one.
   const std::size_t limit = std::max<std::size_t>(2, std::max(suffix.size(), best->env.size()) / 3);
   return best_distance <= limit ? EnvName(*best) : std::string();
 }
 
-std::vector<SettingInfo> ListSettings() {
+std::vector<SettingInfo> ListSettings(const std::vector<const SettingsTable*>& channel_tables) {
   std::vector<SettingInfo> out;
-  for (const Setting& s : Settings()) {
-    out.push_back({EnvName(s), std::string(s.key), s.secret, std::string(s.doc)});
-  }
+  FindRow(AllTables(channel_tables), [&](const SettingRow& s) {
+    out.push_back({EnvName(s), s.key, s.secret, s.doc});
+    return false;
+  });
   return out;
 }
 

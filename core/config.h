@@ -1,7 +1,11 @@
 #pragma once
-// Typed configuration: built-in defaults < JSON file (--config) < STORYBOT_* environment.
-// Loaded and validated once at start; after that a Config is a plain immutable value.
+// Configuration: built-in defaults < JSON file (--config) < STORYBOT_* environment.
+// Settings are declared in tables of rows (env name, file key, default, secret, check, help):
+// core's own table here (core/config.cpp), and one per channel in channels/<name>/settings.cpp,
+// handed in by the application (app/channels.cpp). Loaded and validated once at start; after that
+// a Config is a plain immutable value.
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,45 +14,88 @@
 
 namespace storybot {
 
+enum class SettingKind { kString, kInt, kList };
+
+// Checks one value in its text form (as given in the environment); null accepts anything.
+using SettingCheck = std::function<Status(std::string_view value)>;
+
+// One setting. The text forms are what the environment holds: ints in decimal, lists
+// comma-separated; in the JSON file they are a string, an integer, an array of strings.
+struct SettingRow {
+  std::string env;  // suffix after STORYBOT_: "HTTP_PORT"
+  std::string key;  // dotted JSON file key: "http.port"
+  SettingKind kind = SettingKind::kString;
+  std::string default_value;  // text form
+  bool secret = false;        // masked in --check-config and in every log line
+  SettingCheck check;
+  std::string doc;  // --help and the README table
+};
+
+// Builders for the usual rows.
+SettingRow StringRow(std::string env, std::string key, std::string default_value, std::string doc,
+                     SettingCheck check = nullptr);
+SettingRow SecretRow(std::string env, std::string key, std::string doc,
+                     SettingCheck check = nullptr);
+SettingRow IntRow(std::string env, std::string key, long default_value, long min, long max,
+                  std::string doc);
+SettingRow ListRow(std::string env, std::string key, std::string default_value, std::string doc,
+                   SettingCheck check_each = nullptr);
+
+// Checks for rows.
+Status CheckNotEmpty(std::string_view value);
+Status CheckUrl(std::string_view url, bool allow_empty);
+Status CheckOneOf(std::string_view value, std::initializer_list<std::string_view> allowed);
+
+// The effective value of every setting of every table, by file key, in text form (validated).
+// Reading a key no table declares is a programming error and throws std::out_of_range.
+class ConfigValues {
+ public:
+  const std::string& Text(const std::string& key) const { return values_.at(key); }
+  int Int(const std::string& key) const;
+  std::vector<std::string> List(const std::string& key) const;
+  void Set(const std::string& key, std::string text) { values_[key] = std::move(text); }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// A section of the settings: its rows, and the checks that span several of them (run after every
+// row is loaded; an error names the setting, e.g. "telegram.webhook_secret: ... (STORYBOT_...)").
+struct SettingsTable {
+  std::vector<SettingRow> rows;
+  std::function<Status(const ConfigValues&)> check;
+};
+
+// Core's own settings: server, storage, logs, admin, LLM, workers.
+const SettingsTable& CoreSettings();
+
 struct Config {
   struct Http {
-    std::string host = "127.0.0.1";
-    int port = 8080;
-    int threads = 0;  // 0 until loaded: then the number of cores
+    std::string host;
+    int port = 0;
+    int threads = 0;  // the number of cores when configured as 0
   } http;
-  std::string data_dir = "./data";
-  std::string log_dir = "./logs";
-  std::string log_level = "info";
+  std::string data_dir;
+  std::string log_dir;
+  std::string log_level;
   std::string admin_token;  // empty: generated on first start and kept in data_dir
-  std::vector<std::string> cors_origins = {"http://localhost:5173"};
-  std::string admin_web_dir = "admin-web/dist";
+  std::vector<std::string> cors_origins;
+  std::string admin_web_dir;
   struct Llm {
     std::string base_url;  // empty: the offline storyteller
     std::string api_key;
     std::string model;
-    int timeout_s = 60;
-    int max_retries = 2;
-    int max_tokens = 800;
+    int timeout_s = 0;
+    int max_retries = 0;
+    int max_tokens = 0;
   } llm;
   std::string story_system_prompt;  // empty: the built-in instructions
-  int workers = 64;
-  struct Telegram {
-    std::string bot_token;  // empty: adapter off
-    std::string mode = "webhook";
-    std::string webhook_secret;
-    std::string api_url = "https://api.telegram.org";
-    std::string webhook_url;           // public URL: when set, setWebhook is called at start
-    std::string parse_mode = "plain";  // or "MarkdownV2" (the text is escaped)
-  } telegram;
-  struct Slack {
-    std::string signing_secret;  // empty: adapter off
-    std::string bot_token;
-    std::string api_url = "https://slack.com/api";
-  } slack;
-  struct Webhook {
-    int sync_timeout_s = 25;              // how long POST /webhooks/{name} waits for the story
-    int callback_retry_s = 24 * 60 * 60;  // how long a failing callback is retried
-  } webhook;
+  int workers = 0;
+
+  // Every table that was loaded (core's first) and every setting's value: a channel reads its own
+  // from here (channels/<name>/settings.h).
+  std::vector<const SettingsTable*> tables;
+  ConfigValues values;
 };
 
 // Reads one environment variable; injectable so tests need not touch the real environment.
@@ -62,6 +109,8 @@ struct ConfigSources {
   std::string file_path;               // empty: no file
   EnvLookup env;                       // required
   std::vector<std::string> env_names;  // names present, used to reject unknown STORYBOT_* variables
+  // The channels' settings, besides core's own (app/channels.cpp: ChannelSettings()).
+  std::vector<const SettingsTable*> tables;
 };
 
 // Builds the effective config. Unknown file keys and invalid values are errors that name the key
@@ -74,6 +123,9 @@ Result<Config> LoadConfig(const ConfigSources& sources,
 // The effective config as pretty JSON with every secret shown as "***" (empty secrets stay "").
 std::string DescribeConfig(const Config& config);
 
+// The non-empty values of every setting whose row says secret: what the logger must mask.
+std::vector<std::string> SecretValues(const Config& config);
+
 // Every setting: its environment variable, JSON key, whether it is secret, and what it means.
 struct SettingInfo {
   std::string env_name;  // STORYBOT_HTTP_PORT
@@ -81,10 +133,12 @@ struct SettingInfo {
   bool secret;
   std::string doc;
 };
-std::vector<SettingInfo> ListSettings();
+// Core's settings, then those of `channel_tables`, in order.
+std::vector<SettingInfo> ListSettings(const std::vector<const SettingsTable*>& channel_tables);
 
 // The real STORYBOT_* variable closest to `name` (a missing section prefix, else the smallest
 // edit distance, if it is small), or empty when none is close.
-std::string ClosestEnvName(std::string_view name);
+std::string ClosestEnvName(std::string_view name,
+                           const std::vector<const SettingsTable*>& channel_tables);
 
 }  // namespace storybot

@@ -17,6 +17,7 @@
 #include "channels/slack/events.h"
 #include "channels/slack/inbound.h"
 #include "channels/slack/sender.h"
+#include "channels/slack/settings.h"
 #include "channels/slack/signature.h"
 #include "channels/slack/web_api.h"
 #include "core/story/bot_texts.h"
@@ -75,8 +76,9 @@ class SlackChannel : public ChannelModule {
  public:
   explicit SlackChannel(const ChannelContext& context)
       : context_(context),
-        verifier_(context.config.slack.signing_secret),
-        api_(context.config.slack.api_url, context.config.slack.bot_token),
+        settings_(ReadSettings(context.config.values)),
+        verifier_(settings_.signing_secret),
+        api_(settings_.api_url, settings_.bot_token),
         sender_(api_, context.logger) {}
   ~SlackChannel() override { Stop(); }
 
@@ -93,7 +95,7 @@ class SlackChannel : public ChannelModule {
   // auth.test runs in the background so a slow or unreachable Slack never delays the start;
   // until it answers, the events' own `authorizations` still mark the bot's messages.
   Status Start() override {
-    if (context_.config.slack.bot_token.empty()) {
+    if (settings_.bot_token.empty()) {
       context_.logger.Log(LogLevel::kWarn,
                           "slack: STORYBOT_SLACK_BOT_TOKEN is empty; replies will fail");
       return {};
@@ -198,6 +200,7 @@ class SlackChannel : public ChannelModule {
   }
 
   const ChannelContext context_;
+  const Settings settings_;
   slack::SignatureVerifier verifier_;
   slack::SlackWebApi api_;
   slack::SlackSender sender_;
@@ -209,7 +212,7 @@ class SlackChannel : public ChannelModule {
 }  // namespace
 
 std::unique_ptr<ChannelModule> MakeChannel(const ChannelContext& context) {
-  if (context.config.slack.signing_secret.empty()) return nullptr;
+  if (ReadSettings(context.config.values).signing_secret.empty()) return nullptr;
   return std::make_unique<SlackChannel>(context);
 }
 

@@ -10,6 +10,7 @@
 #include "channels/channel_module.h"
 #include "channels/telegram/bot_api.h"
 #include "channels/telegram/poller.h"
+#include "channels/telegram/settings.h"
 #include "channels/telegram/telegram_sender.h"
 #include "channels/telegram/update.h"
 #include "core/secrets.h"
@@ -27,7 +28,7 @@ using http::Router;
 
 using telegram::ApiResult;
 
-telegram::SenderOptions SenderOptionsFor(const Config::Telegram& settings) {
+telegram::SenderOptions SenderOptionsFor(const Settings& settings) {
   telegram::SenderOptions options;
   options.markdown_v2 = settings.parse_mode == "MarkdownV2";
   return options;
@@ -37,7 +38,7 @@ class TelegramChannel final : public ChannelModule {
  public:
   explicit TelegramChannel(const ChannelContext& context)
       : context_(context),
-        settings_(context.config.telegram),
+        settings_(ReadSettings(context.config.values)),
         api_(settings_.api_url, settings_.bot_token),
         sender_(api_, context.logger, SenderOptionsFor(settings_)) {}
 
@@ -195,7 +196,7 @@ class TelegramChannel final : public ChannelModule {
   }
 
   ChannelContext context_;
-  const Config::Telegram& settings_;
+  const Settings settings_;
   telegram::BotApi api_;
   telegram::TelegramSender sender_;
   std::unique_ptr<telegram::Poller> poller_;
@@ -210,7 +211,7 @@ class TelegramChannel final : public ChannelModule {
 }  // namespace
 
 std::unique_ptr<ChannelModule> MakeChannel(const ChannelContext& context) {
-  if (context.config.telegram.bot_token.empty()) return nullptr;
+  if (ReadSettings(context.config.values).bot_token.empty()) return nullptr;
   return std::make_unique<TelegramChannel>(context);
 }
 

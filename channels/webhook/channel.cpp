@@ -17,6 +17,7 @@
 #include "channels/webhook/callback_dispatcher.h"
 #include "channels/webhook/inbound.h"
 #include "channels/webhook/integration_registry.h"
+#include "channels/webhook/settings.h"
 #include "channels/webhook/signature.h"
 #include "channels/webhook/ssrf.h"
 #include "core/clock.h"
@@ -87,9 +88,10 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
  public:
   explicit WebhookChannel(const ChannelContext& context)
       : context_(context),
+        settings_(ReadSettings(context.config.values)),
         store_(context.database, context.writer),
         registry_(store_),
-        dispatcher_(store_, registry_, context.logger, CallbackOptionsFrom(context.config)),
+        dispatcher_(store_, registry_, context.logger, CallbackOptionsFrom(settings_)),
         pool_(2) {}
 
   ~WebhookChannel() override { Stop(); }
@@ -139,9 +141,9 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
   }
 
  private:
-  static webhook::CallbackOptions CallbackOptionsFrom(const Config& config) {
+  static webhook::CallbackOptions CallbackOptionsFrom(const Settings& settings) {
     webhook::CallbackOptions options;
-    options.retry_window_s = config.webhook.callback_retry_s;
+    options.retry_window_s = settings.callback_retry_s;
     return options;
   }
 
@@ -232,7 +234,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
     for (const auto& [name, value] : body.variables) message.variables[name] = value;
     // Per integration: two integrations may well use the same webhook-id.
     const std::string key = integration->name + ":" + std::string(rq.Header("webhook-id"));
-    const bool sync = body.callback_url.empty() && context_.config.webhook.sync_timeout_s > 0;
+    const bool sync = body.callback_url.empty() && settings_.sync_timeout_s > 0;
     const std::string name = integration->name;
     if (sync) {
       std::lock_guard lock(mutex_);
@@ -253,7 +255,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
               if (it->second.exchange != ex) continue;
               it->second.job_id = job_id;
               it->second.deadline = std::chrono::steady_clock::now() +
-                                    std::chrono::seconds(context_.config.webhook.sync_timeout_s);
+                                    std::chrono::seconds(settings_.sync_timeout_s);
             }
           }
           wake_.notify_all();
@@ -420,6 +422,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
   }
 
   ChannelContext context_;
+  const Settings settings_;
   SqliteIntegrationStore store_;
   webhook::IntegrationRegistry registry_;
   webhook::CallbackDispatcher dispatcher_;

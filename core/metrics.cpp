@@ -160,7 +160,8 @@ struct Metrics::Impl {
   double last_cpu_seconds = 0;
 };
 
-Metrics::Metrics(std::string_view version, const std::vector<std::string>& channels)
+Metrics::Metrics(std::string_view version, const std::vector<std::string>& channels,
+                 const Clock& clock)
     : impl_(std::make_unique<Impl>()) {
   impl_->build_info.Add({{"version", std::string(version)}}).Set(1);
   // Known label values start at zero, so every documented metric is exported (and rate() works)
@@ -181,8 +182,7 @@ Metrics::Metrics(std::string_view version, const std::vector<std::string>& chann
   for (const char* engine : {"offline", "openai"}) {
     impl_->story_duration.Add({{"engine", engine}}, kStoryBuckets);
   }
-  impl_->start_time.Set(
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  impl_->start_time.Set(std::chrono::duration<double>(clock.WallNow().time_since_epoch()).count());
 }
 
 Metrics::~Metrics() = default;

@@ -7,13 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
+
 namespace storybot {
 
 class Metrics {
  public:
   // `channels`: every channel storybot knows (on or off), so that their series exist from the
-  // start (app/channels.cpp lists them).
-  explicit Metrics(std::string_view version, const std::vector<std::string>& channels = {});
+  // start (app/channels.cpp lists them). process_start_time_seconds is read from `clock`.
+  explicit Metrics(std::string_view version, const std::vector<std::string>& channels = {},
+                   const Clock& clock = Clock::Real());
   ~Metrics();
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;

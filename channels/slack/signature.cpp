@@ -4,7 +4,6 @@
 #include <openssl/hmac.h>
 
 #include <charconv>
-#include <chrono>
 
 #include "core/secrets.h"
 
@@ -16,12 +15,6 @@ Error Unauthenticated(std::string message) {
 }
 
 }  // namespace
-
-std::int64_t SystemUnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string ComputeSignature(std::string_view signing_secret, std::string_view timestamp,
                              std::string_view body) {
@@ -52,7 +45,7 @@ Status SignatureVerifier::Verify(std::string_view timestamp, std::string_view si
   if (ec != std::errc() || end != timestamp.data() + timestamp.size()) {
     return Unauthenticated("X-Slack-Request-Timestamp is not a number");
   }
-  const std::int64_t now = clock_();
+  const std::int64_t now = clock_.UnixSeconds();
   // Written as two comparisons so that a huge timestamp cannot overflow a subtraction.
   if (sent < now - kMaxClockSkewSeconds || sent > now + kMaxClockSkewSeconds) {
     return Unauthenticated("X-Slack-Request-Timestamp is more than 5 minutes from now");

@@ -7,7 +7,11 @@
 namespace storybot::telegram {
 
 Poller::Poller(const BotApi& api, Logger& logger, Deliver deliver, PollerOptions options)
-    : api_(api), logger_(logger), deliver_(std::move(deliver)), options_(options) {}
+    : api_(api),
+      logger_(logger),
+      deliver_(std::move(deliver)),
+      options_(options),
+      clock_(options.clock != nullptr ? *options.clock : Clock::Real()) {}
 
 Poller::~Poller() { Stop(); }
 
@@ -26,9 +30,10 @@ void Poller::Stop() {
 }
 
 bool Poller::Wait(std::chrono::milliseconds duration) {
-  if (options_.sleep) return options_.sleep(duration) && !stopping_;
+  const Clock::SteadyTime until = clock_.SteadyNow() + duration;
   std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, duration, [this] { return stopping_.load(); });
+  while (!stopping_ && clock_.SteadyNow() < until) clock_.WaitUntil(wake_, lock, until);
+  return !stopping_;
 }
 
 std::string Poller::problem() const {
@@ -87,7 +92,7 @@ void Poller::Loop() {
   std::int64_t offset = 0;
   std::chrono::milliseconds backoff{0};
   while (!stopping_) {
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = clock_.SteadyNow();
     boost::json::object params{{"timeout", options_.timeout_s},
                                {"allowed_updates", boost::json::array{"message"}}};
     if (offset != 0) params["offset"] = offset;
@@ -142,7 +147,7 @@ void Poller::Loop() {
     }
     if (last >= offset) offset = last + 1;  // confirmed by the next getUpdates call
     if (r.result.is_array() && r.result.as_array().empty()) {
-      const auto elapsed = std::chrono::steady_clock::now() - started;
+      const auto elapsed = clock_.SteadyNow() - started;
       if (elapsed < options_.min_empty_interval &&
           !Wait(std::chrono::duration_cast<std::chrono::milliseconds>(options_.min_empty_interval -
                                                                       elapsed))) {

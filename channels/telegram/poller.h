@@ -18,6 +18,7 @@
 
 #include "channels/telegram/bot_api.h"
 #include "channels/telegram/update.h"
+#include "core/clock.h"
 #include "core/logging.h"
 
 namespace storybot::telegram {
@@ -27,9 +28,9 @@ struct PollerOptions {
   std::chrono::milliseconds min_empty_interval{1000};
   std::chrono::seconds max_backoff{60};
   std::string bot_username;  // for group command filtering; may be empty
-  // Waits between polls; returns false when the wait was cut short by Stop(). Tests inject a
-  // fake clock here; empty: a real wait that Stop() interrupts.
-  std::function<bool(std::chrono::milliseconds)> sleep;
+  // Times the waits between polls (backoff, retry_after, the empty-poll interval); Stop() cuts
+  // a wait short. null: Clock::Real(). Tests pass a FakeClock (tests/support/fake_clock.h).
+  Clock* clock = nullptr;
 };
 
 class Poller {
@@ -57,6 +58,7 @@ class Poller {
   Logger& logger_;
   Deliver deliver_;
   PollerOptions options_;
+  Clock& clock_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
   mutable std::mutex mutex_;

@@ -17,12 +17,6 @@ using http::ReplyError;
 using http::Response;
 using http::Router;
 
-std::int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 boost::json::object IntegrationObject(const Integration& i, std::int64_t now) {
   boost::json::array allowlist;
   for (const std::string& entry : i.callback_allowlist) allowlist.emplace_back(entry);
@@ -60,7 +54,7 @@ Result<std::vector<std::string>> ReadAllowlist(const boost::json::object& body) 
 
 void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry, WorkPool& pool) {
   router.Add("GET", "/api/integrations", Auth::kAdmin, [&registry](const ExchangePtr& ex) {
-    const std::int64_t now = UnixNow();
+    const std::int64_t now = registry.Now();
     boost::json::array list;
     for (const Integration& i : registry.List()) list.push_back(IntegrationObject(i, now));
     ex->Reply(JsonResponse(200, boost::json::serialize(list)));
@@ -75,7 +69,7 @@ void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry
     auto allowlist = ReadAllowlist(*body);
     if (!allowlist.ok()) return ReplyError(ex, allowlist.error());
     pool.Post([ex, &registry, name = *name.value(), allowlist = std::move(allowlist).value()] {
-      const std::int64_t now = UnixNow();
+      const std::int64_t now = registry.Now();
       auto created = registry.Create(name, allowlist, now);
       if (!created.ok()) return ReplyError(ex, created.error());
       boost::json::object o = IntegrationObject(created.value(), now);
@@ -90,7 +84,7 @@ void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry
   router.Add("POST", "/api/integrations/{name}/rotate", Auth::kAdmin,
              [&registry, &pool](const ExchangePtr& ex) {
                pool.Post([ex, &registry] {
-                 const std::int64_t now = UnixNow();
+                 const std::int64_t now = registry.Now();
                  auto rotated = registry.Rotate(ex->params.at("name"), now);
                  if (!rotated.ok()) return ReplyError(ex, rotated.error());
                  boost::json::object o = IntegrationObject(rotated.value(), now);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "channels/webhook/ssrf.h"
+#include "core/clock.h"
 #include "core/integrations.h"
 
 namespace storybot::webhook {
@@ -21,7 +22,10 @@ Status CheckIntegrationName(std::string_view name);
 
 class IntegrationRegistry {
  public:
-  explicit IntegrationRegistry(IntegrationStore& store) : store_(store) {}
+  // `store` and `clock` must outlive the registry. The clock says which secrets are valid now
+  // (a rotated-out secret for kRotationGraceS after the rotation).
+  explicit IntegrationRegistry(IntegrationStore& store, const Clock& clock = Clock::Real())
+      : store_(store), clock_(clock) {}
 
   Status Load();  // blocking: at start
 
@@ -36,9 +40,16 @@ class IntegrationRegistry {
 
   // The HMAC keys of the secrets valid at `now` (current first).
   static std::vector<std::string> Keys(const Integration& integration, std::int64_t now);
+  // The same at Now().
+  std::vector<std::string> ValidKeys(const Integration& integration) const {
+    return Keys(integration, Now());
+  }
+  // Unix seconds on the registry's clock: the `now` to pass to Create and Rotate.
+  std::int64_t Now() const { return clock_.UnixSeconds(); }
 
  private:
   IntegrationStore& store_;
+  const Clock& clock_;
   mutable std::mutex mutex_;
   std::map<std::string, Integration> cache_;
   std::mutex writes_;  // one admin write at a time keeps the cache in the store's order

@@ -234,8 +234,6 @@ std::chrono::milliseconds BackoffDelay(int retry) {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // Connection failures and timeouts are worth another attempt; a bad URL or our own abort is not.
 bool IsRetryableCurlCode(CURLcode code) {
   switch (code) {
@@ -272,11 +270,12 @@ std::string StripTrailingSlash(std::string url) {
 // on the loop thread, so transfers and timers need no lock.
 class OpenAiBackend::Loop {
  public:
-  Loop(OpenAiOptions options, Logger& logger, Metrics& metrics)
+  Loop(OpenAiOptions options, Logger& logger, Metrics& metrics, Clock& clock)
       : options_(std::move(options)),
         url_(StripTrailingSlash(options_.base_url) + "/chat/completions"),
         logger_(logger),
         metrics_(metrics),
+        clock_(clock),
         multi_(curl_multi_init()),
         rng_(std::random_device{}()) {
     if (multi_ != nullptr) thread_ = std::thread([this] { Run(); });
@@ -518,7 +517,7 @@ class OpenAiBackend::Loop {
     }
     if (retry) {
       metrics_.CountLlmRequest("retry");
-      timers_.push({Clock::now() + RetryDelay(t), t.easy});
+      timers_.push({clock_.SteadyNow() + RetryDelay(t), t.easy});
       return;
     }
     metrics_.CountLlmRequest("error");
@@ -531,8 +530,7 @@ class OpenAiBackend::Loop {
 
   std::chrono::milliseconds RetryDelay(const Transfer& t) {
     using std::chrono::milliseconds;
-    const auto hinted =
-        openai::ParseRetryAfter(t.retry_after_ms, t.retry_after, std::chrono::system_clock::now());
+    const auto hinted = openai::ParseRetryAfter(t.retry_after_ms, t.retry_after, clock_.WallNow());
     if (hinted) return std::min(*hinted, milliseconds(options_.max_retry_after_s * 1000LL));
     const milliseconds base = openai::BackoffDelay(t.attempt - 1);
     // Up to +25% jitter, so that many clients failing together do not retry together.
@@ -541,7 +539,7 @@ class OpenAiBackend::Loop {
   }
 
   void FireDueTimers() {
-    const auto now = Clock::now();
+    const auto now = clock_.SteadyNow();
     while (!timers_.empty() && timers_.top().first <= now) {
       CURL* easy = timers_.top().second;
       timers_.pop();
@@ -554,7 +552,7 @@ class OpenAiBackend::Loop {
   int PollTimeoutMs() const {
     if (timers_.empty()) return 1000;
     const auto wait =
-        std::chrono::ceil<std::chrono::milliseconds>(timers_.top().first - Clock::now());
+        std::chrono::ceil<std::chrono::milliseconds>(timers_.top().first - clock_.SteadyNow());
     return static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, 1000));
   }
 
@@ -606,6 +604,7 @@ class OpenAiBackend::Loop {
   const std::string url_;
   Logger& logger_;
   Metrics& metrics_;
+  Clock& clock_;
   CURLM* const multi_;
 
   std::mutex mutex_;
@@ -614,15 +613,15 @@ class OpenAiBackend::Loop {
 
   // Loop thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
-  using Timer = std::pair<Clock::time_point, CURL*>;
+  using Timer = std::pair<Clock::SteadyTime, CURL*>;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::mt19937_64 rng_;
 
   std::thread thread_;  // last: starts once everything above exists
 };
 
-OpenAiBackend::OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics)
-    : loop_(std::make_unique<Loop>(std::move(options), logger, metrics)) {}
+OpenAiBackend::OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics, Clock& clock)
+    : loop_(std::make_unique<Loop>(std::move(options), logger, metrics, clock)) {}
 
 OpenAiBackend::~OpenAiBackend() = default;
 

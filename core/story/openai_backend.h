@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/result.h"
@@ -32,8 +33,10 @@ struct OpenAiOptions {
 
 class OpenAiBackend final : public StoryBackend {
  public:
-  // Starts the loop thread. `logger` and `metrics` must outlive the backend.
-  OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics);
+  // Starts the loop thread. `logger`, `metrics` and `clock` must outlive the backend. Retry
+  // delays (backoff, Retry-After) are timed on `clock`.
+  OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics,
+                Clock& clock = Clock::Real());
   // Stops the loop; requests still pending are answered with kUnavailable before it returns.
   ~OpenAiBackend() override;
   OpenAiBackend(const OpenAiBackend&) = delete;

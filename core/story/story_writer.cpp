@@ -5,28 +5,28 @@
 namespace storybot {
 namespace {
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+double SecondsSince(const Clock& clock, Clock::SteadyTime start) {
+  return std::chrono::duration<double>(clock.SteadyNow() - start).count();
 }
 
 }  // namespace
 
 void StoryWriter::Offline(StoryRequest request, StoryCallback done) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = clock_.SteadyNow();
   offline_.Generate(std::move(request), [this, start, done = std::move(done)](Result<Story> story) {
-    if (story.ok()) metrics_.ObserveStory(story.value().engine, SecondsSince(start));
+    if (story.ok()) metrics_.ObserveStory(story.value().engine, SecondsSince(clock_, start));
     done(std::move(story));
   });
 }
 
 void StoryWriter::Generate(StoryRequest request, StoryCallback done) {
   if (llm_ == nullptr) return Offline(std::move(request), std::move(done));
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = clock_.SteadyNow();
   StoryRequest copy = request;  // kept for the fallback
   llm_->Generate(std::move(request), [this, start, copy = std::move(copy),
                                       done = std::move(done)](Result<Story> story) mutable {
     if (story.ok()) {
-      metrics_.ObserveStory(story.value().engine, SecondsSince(start));
+      metrics_.ObserveStory(story.value().engine, SecondsSince(clock_, start));
       return done(std::move(story));
     }
     metrics_.CountLlmRequest("fallback");

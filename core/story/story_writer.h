@@ -2,6 +2,7 @@
 // Writes stories with the configured engine and never leaves a user without one: when the LLM
 // fails after its retries, the offline storyteller answers instead (logged as a warning with the
 // trace id and counted as storybot_llm_requests_total{outcome="fallback"}).
+#include "core/clock.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/story/story.h"
@@ -10,9 +11,11 @@ namespace storybot {
 
 class StoryWriter final : public StoryBackend {
  public:
-  // `llm` may be null (offline only). Both backends, metrics and logger must outlive the writer.
-  StoryWriter(StoryBackend* llm, StoryBackend& offline, Metrics& metrics, Logger& logger)
-      : llm_(llm), offline_(offline), metrics_(metrics), logger_(logger) {}
+  // `llm` may be null (offline only). Both backends, metrics, logger and clock must outlive the
+  // writer; story durations are measured on `clock`.
+  StoryWriter(StoryBackend* llm, StoryBackend& offline, Metrics& metrics, Logger& logger,
+              Clock& clock = Clock::Real())
+      : llm_(llm), offline_(offline), metrics_(metrics), logger_(logger), clock_(clock) {}
 
   std::string_view name() const override {
     return llm_ != nullptr ? llm_->name() : offline_.name();
@@ -26,6 +29,7 @@ class StoryWriter final : public StoryBackend {
   StoryBackend& offline_;
   Metrics& metrics_;
   Logger& logger_;
+  Clock& clock_;
 };
 
 }  // namespace storybot

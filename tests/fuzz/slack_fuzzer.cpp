@@ -16,6 +16,7 @@
 #include "channels/slack/signature.h"
 #include "core/utf8.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "tests/support/fake_clock.h"
 
 namespace {
 
@@ -34,7 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view signature = TakeLine(in);
   const std::string_view body = in;
 
-  const slack::SignatureVerifier verifier{std::string(kSecret), [] { return kNow; }};
+  static const storybot::test::FakeClock clock{
+      std::chrono::system_clock::time_point(std::chrono::seconds(kNow))};
+  const slack::SignatureVerifier verifier{std::string(kSecret), clock};
   (void)verifier.Verify(timestamp, signature, body);  // any header garbage: an error, no crash
 
   // Our own signature over this body must pass, and a single changed byte must not.

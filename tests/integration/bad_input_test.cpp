@@ -71,14 +71,16 @@ TEST_F(BadInputTest, SlowlorisLosesItsConnectionAndOthersAreServed) {
       "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 'a') + "\r\n\r\n";
   const auto start = Clock::now();
   // One byte every 100 ms: the whole header would take 20+ s, over the 10 s header deadline.
+  std::atomic<int> dribbled{0};
   auto dribble = std::async(std::launch::async, [&] {
     for (char c : request) {
       if (!slow.Send(std::string_view(&c, 1))) return Clock::now();
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      ++dribbled;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the slowness is the point
     }
     return Clock::now();
   });
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(WaitFor([&] { return dribbled >= 10; }, std::chrono::seconds(5)));  // ~1 s in
   ExpectStillServing();                       // the slow client blocks nobody
   const std::string answer = slow.ReadAll();  // returns when the server closes
   const auto closed_after = Clock::now() - start;
@@ -132,7 +134,7 @@ TEST_F(BadInputTest, InvalidUtf8InChatTextIsRefusedAndNotStored) {
     EXPECT_EQ(r.status, 400) << name << ": " << r.body;
   }
   ExpectStillServing();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Refused before storing: with no job, nothing is ever sent.
   EXPECT_TRUE(api_.SentTo("5005").empty());
   EXPECT_EQ(Stat(nullptr, "messages"), 0);
   EXPECT_EQ(Stat("jobs", "pending") + Stat("jobs", "done"), 0);

@@ -100,6 +100,7 @@ TEST(CrashTest, AcknowledgedDeliveriesSurviveSigkillInOrderAndWithTheSameText) {
               ++next[chat];
               ++acknowledged;
             }
+            // Real pacing: traffic spread over the run, so the kill lands mid-flight.
             std::this_thread::sleep_for(std::chrono::milliseconds(10 + t * 7));
           }
           if (!sent_any) return;
@@ -107,6 +108,7 @@ TEST(CrashTest, AcknowledgedDeliveriesSurviveSigkillInOrderAndWithTheSameText) {
       });
     }
     if (!last) {
+      // A real wait: the kill lands at a random point of the traffic.
       std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 500));
       process.Stop(SIGKILL);
       stop = true;
@@ -140,13 +142,13 @@ TEST(CrashTest, AcknowledgedDeliveriesSurviveSigkillInOrderAndWithTheSameText) {
     // The last run: every update acknowledged (the posters ran to the end), then wait (bounded)
     // until every chat has a reply to each of its messages.
     ASSERT_TRUE(all_acknowledged());
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::set<std::pair<std::string, std::int64_t>> answered;
-      for (const SentMessage& m : api.sent()) answered.emplace(m.chat_id, m.reply_to);
-      if (answered.size() >= static_cast<std::size_t>(kChats * kPerChat)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    WaitFor(
+        [&] {
+          std::set<std::pair<std::string, std::int64_t>> answered;
+          for (const SentMessage& m : api.sent()) answered.emplace(m.chat_id, m.reply_to);
+          return answered.size() >= static_cast<std::size_t>(kChats * kPerChat);
+        },
+        std::chrono::seconds(60), std::chrono::milliseconds(100));
     EXPECT_EQ(process.Stop(SIGTERM), 0);
   }
 

@@ -93,16 +93,16 @@ Started StartFrom(const std::string& binary, const std::string& cwd, const std::
     _exit(127);
   }
   constexpr std::string_view kListening = "storybot listening on ";
-  for (int i = 0; i < 300; ++i) {  // bounded: 30 s
-    const std::string out = ReadAll(s.output_file);
-    const std::size_t at = out.find(kListening);
-    const std::size_t end = at == std::string::npos ? at : out.find('\n', at);
-    if (end != std::string::npos) {
-      s.base_url = out.substr(at + kListening.size(), end - at - kListening.size());
-      return s;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitFor(
+      [&] {
+        const std::string out = ReadAll(s.output_file);
+        const std::size_t at = out.find(kListening);
+        const std::size_t end = at == std::string::npos ? at : out.find('\n', at);
+        if (end == std::string::npos) return false;
+        s.base_url = out.substr(at + kListening.size(), end - at - kListening.size());
+        return true;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100));
   return s;
 }
 
@@ -110,9 +110,8 @@ void StopStarted(Started& s) {
   if (s.pid <= 0) return;
   kill(s.pid, SIGTERM);
   int status = 0;
-  for (int i = 0; i < 150 && waitpid(s.pid, &status, WNOHANG) == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  WaitFor([&] { return waitpid(s.pid, &status, WNOHANG) != 0; }, std::chrono::seconds(15),
+          std::chrono::milliseconds(100));
   kill(s.pid, SIGKILL);
   waitpid(s.pid, &status, WNOHANG);
 }

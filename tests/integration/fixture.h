@@ -7,6 +7,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/storybot_process.h"
+#include "tests/support/wait_for.h"
 
 namespace storybot::test {
 
@@ -41,6 +42,12 @@ class StorybotTest : public ::testing::Test {
   }
   static std::string ErrorMessageOf(const HttpResult& r) {
     return std::string(Json(r).at("error").at("message").as_string());
+  }
+  // Jobs in `state` (pending, done, failed, dead) per GET /api/stats. A test that must show
+  // "nothing more will be sent" waits for no pending job instead of sleeping: a finished job is
+  // never sent again.
+  std::int64_t JobsIn(const char* state) {
+    return Json(Get("/api/stats")).at("jobs").at(state).as_int64();
   }
 
   TempDir dir_;

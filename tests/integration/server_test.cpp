@@ -102,11 +102,12 @@ TEST_F(ServerTest, SigtermLetsInFlightRequestsFinish) {
       "Authorization: Bearer " +
       std::string(StorybotProcess::kToken) + "\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\n\r\n" + body.substr(0, 10)));
+  // A real wait: the half-sent request must be in the server's hands before the signal.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   kill(process_->pid(), SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  // New connections are no longer accepted...
-  EXPECT_EQ(Fetch("GET", Url("/healthz"), {}, "", 2000).status, 0);
+  // New connections are soon no longer accepted...
+  EXPECT_TRUE(WaitFor([&] { return Fetch("GET", Url("/healthz"), {}, "", 2000).status == 0; },
+                      std::chrono::seconds(5), std::chrono::milliseconds(50)));
   // ...but the one in flight is answered.
   ASSERT_TRUE(c.Send(body.substr(10)));
   const std::string answer = c.ReadAll();

@@ -71,15 +71,16 @@ class SlackTest : public StorybotTest {
   // The fake's requests to `path`, waiting up to 15 s for at least `count` of them.
   std::vector<RecordedRequest> WaitFor(const std::string& path, std::size_t count) {
     std::vector<RecordedRequest> found;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (true) {
-      found.clear();
-      for (auto& r : fake_.requests()) {
-        if (r.path == path) found.push_back(std::move(r));
-      }
-      if (found.size() >= count || std::chrono::steady_clock::now() > deadline) return found;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    test::WaitFor(
+        [&] {
+          found.clear();
+          for (auto& r : fake_.requests()) {
+            if (r.path == path) found.push_back(std::move(r));
+          }
+          return found.size() >= count;
+        },
+        std::chrono::seconds(15), std::chrono::milliseconds(50));
+    return found;
   }
   std::vector<RecordedRequest> Posts(std::size_t count) {
     return WaitFor("/api/chat.postMessage", count);
@@ -154,7 +155,9 @@ TEST_F(SlackTest, DirectMessageGetsAReply) {
   EXPECT_EQ(body.at("channel").as_string(), "D1");
   EXPECT_FALSE(body.contains("thread_ts"));
   EXPECT_NE(std::string(body.at("text").as_string()).find("月"), std::string::npos);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Our own message made no job: one job, finished, so no second post can follow.
+  ASSERT_TRUE(test::WaitFor([&] { return JobsIn("pending") == 0; }));
+  EXPECT_EQ(JobsIn("done"), 1);
   EXPECT_EQ(Posts(1).size(), 1u);
 }
 
@@ -165,7 +168,7 @@ TEST_F(SlackTest, RetriedEventsMakeOneJob) {
   ASSERT_EQ(retry.status, 200) << retry.body;
   ASSERT_EQ(Posts(1).size(), 1u);
   ASSERT_EQ(Event(event, {{"X-Slack-Retry-Num", "2"}}).status, 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(test::WaitFor([&] { return JobsIn("pending") == 0; }));  // finished: no more posts
   EXPECT_EQ(Posts(1).size(), 1u);
   const auto jobs = Stats().at("jobs").as_object();
   EXPECT_EQ(jobs.at("done").as_int64() + jobs.at("pending").as_int64(), 1);
@@ -208,7 +211,7 @@ TEST_F(SlackTest, BadSignaturesAreRefusedAndNothingIsStored) {
   EXPECT_EQ(Command("text=x").status, 400);  // no command, channel, user or trigger
   EXPECT_EQ(Signed("/slack/events", body, "text/plain", Now()).status, 415);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Stored before any answer, so no job now means no post ever (checked below).
   EXPECT_EQ(Posts(0).size(), 0u);
   const auto stats = Stats();
   EXPECT_EQ(stats.at("conversations").as_int64(), 0);
@@ -248,7 +251,8 @@ TEST_F(SlackTest, SlashCommandIsAcknowledgedThenAnswered) {
   EXPECT_NE(std::string(Json(help).at("text").as_string()).find("/story continue"),
             std::string::npos);
   ASSERT_EQ(Posts(2).size(), 2u);  // the Chinese story; help makes no job
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  ASSERT_TRUE(test::WaitFor([&] { return JobsIn("pending") == 0; }));
+  EXPECT_EQ(JobsIn("done"), 2);
   EXPECT_EQ(Posts(2).size(), 2u);
 }
 
@@ -357,15 +361,12 @@ class SlackSlowLlmTest : public StorybotTest {
   }
 
   bool WaitForPost() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (std::chrono::steady_clock::now() < deadline) {
-      {
-        std::lock_guard lock(mutex_);
-        if (!posts_.empty()) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return test::WaitFor(
+        [&] {
+          std::lock_guard lock(mutex_);
+          return !posts_.empty();
+        },
+        std::chrono::seconds(15), std::chrono::milliseconds(50));
   }
 
   std::mutex mutex_;

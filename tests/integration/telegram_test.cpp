@@ -68,7 +68,9 @@ TEST_F(TelegramWebhookTest, RedeliveredUpdatesAreAnsweredOnce) {
   const std::string update = Update(42, 3003, "owls");
   for (int i = 0; i < 3; ++i) ASSERT_EQ(Deliver(update).status, 200);
   ASSERT_TRUE(api_.WaitForSent(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // One job for the three deliveries, and it is finished: no second answer can follow.
+  ASSERT_TRUE(WaitFor([&] { return JobsIn("pending") == 0; }));
+  EXPECT_EQ(JobsIn("done"), 1);
   EXPECT_EQ(api_.SentTo("3003").size(), 1u);
 }
 
@@ -78,9 +80,9 @@ TEST_F(TelegramWebhookTest, WrongOrMissingSecretIsRefusedAndNothingStored) {
                   Update(6, 4004, "x"))
                 .status,
             401);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Stored before any answer: no job now means nothing will ever be sent.
+  EXPECT_EQ(JobsIn("pending") + JobsIn("done") + JobsIn("failed"), 0);
   EXPECT_TRUE(api_.SentTo("4004").empty());
-  EXPECT_EQ(Json(Get("/api/stats")).at("jobs").at("done").as_int64(), 0);
 }
 
 TEST_F(TelegramWebhookTest, MalformedJsonIs400AndIgnoredKinds200) {
@@ -89,7 +91,7 @@ TEST_F(TelegramWebhookTest, MalformedJsonIs400AndIgnoredKinds200) {
   auto edited = Deliver(
       R"({"update_id": 9, "edited_message": {"message_id": 1, "chat": {"id": 5, "type": "private"}, "text": "x"}})");
   EXPECT_EQ(edited.status, 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(JobsIn("pending") + JobsIn("done") + JobsIn("failed"), 0);  // nothing to send, ever
   EXPECT_TRUE(api_.sent().empty());
 }
 
@@ -105,9 +107,7 @@ TEST_F(TelegramWebhookTest, RateLimitedSendsWaitAndBlockedUsersAreNotRetried) {
       "sendMessage", 1, 403,
       R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
   ASSERT_EQ(Deliver(Update(2, 6006, "bees")).status, 200);
-  for (int i = 0; i < 100 && Json(Get("/api/stats")).at("jobs").at("failed").as_int64() == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  WaitFor([&] { return JobsIn("failed") != 0; }, std::chrono::seconds(5));
   EXPECT_EQ(Json(Get("/api/stats")).at("jobs").at("failed").as_int64(), 1);
   EXPECT_EQ(api_.calls("sendMessage"), 3);  // no retry after the 403
 }
@@ -187,7 +187,9 @@ TEST_F(TelegramSplitReplyTest, AFailedLaterPieceIsRetriedAloneNotFromTheFirst) {
                  R"({"ok":false,"error_code":500,"description":"Internal Server Error"})");
   ASSERT_EQ(Deliver(Update(1, 9009, "a long story about owls")).status, 200);
   ASSERT_TRUE(api_.WaitForSent(3, std::chrono::seconds(30)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a repeat would come by now
+  // The job is finished: a repeat could only come from a pending one.
+  ASSERT_TRUE(WaitFor([&] { return JobsIn("pending") == 0; }));
+  EXPECT_EQ(JobsIn("done"), 1);
   ExpectEachPartOnce("9009");
   EXPECT_EQ(api_.calls("sendMessage"), 6);  // 1 + 3 failed + 2
 }
@@ -198,15 +200,14 @@ TEST_F(TelegramSplitReplyTest, AfterARestartTheReplyResumesAtThePieceThatFailed)
       "sendMessage", 1, 1, 429,
       R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 120","parameters":{"retry_after":120}})");
   ASSERT_EQ(Deliver(Update(1, 9010, "a long story about owls")).status, 200);
-  for (int i = 0; i < 200 && api_.calls("sendMessage") < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  WaitFor([&] { return api_.calls("sendMessage") >= 2; }, std::chrono::seconds(10));
   ASSERT_EQ(api_.calls("sendMessage"), 2);
   ASSERT_EQ(api_.SentTo("9010").size(), 1u);
   ASSERT_EQ(process_->Stop(SIGTERM), 0);
   Start();
   ASSERT_TRUE(api_.WaitForSent(3, std::chrono::seconds(30)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(WaitFor([&] { return JobsIn("pending") == 0; }));
+  EXPECT_EQ(JobsIn("done"), 1);
   ExpectEachPartOnce("9010");
 }
 
@@ -223,14 +224,11 @@ TEST(TelegramPollingTest, PollsConfirmsOffsetsAndAnswers) {
   const auto sent = api.SentTo("8008");
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_NE(sent[0].text.find("sea"), std::string::npos);
-  for (int i = 0; i < 100 && api.last_offset() != 502; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  WaitFor([&] { return api.last_offset() == 502; }, std::chrono::seconds(5));
   EXPECT_EQ(api.last_offset(), 502);  // confirmed after the batch was stored
   EXPECT_EQ(Fetch("POST", process.base_url() + "/telegram/webhook", {}, "{}").status, 404);
   EXPECT_EQ(process.Stop(SIGTERM), 0);  // the long poll does not hold up the exit
 }
-
 
 TEST(TelegramPollingTest, AWebhookLeftSetIsDeletedAndPollingAnswers) {
   FakeTelegramApi api;
@@ -263,11 +261,12 @@ TEST(TelegramPollingTest, AnotherPollerMakesReadyz503NamingTelegramAndWhy) {
                                        {"STORYBOT_TELEGRAM_API_URL", api.base_url()}});
   ASSERT_TRUE(process.Start());
   HttpResult ready;
-  for (int i = 0; i < 200; ++i) {  // bounded: 10 s
-    ready = Fetch("GET", process.base_url() + "/readyz");
-    if (ready.status == 503) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  WaitFor(
+      [&] {
+        ready = Fetch("GET", process.base_url() + "/readyz");
+        return ready.status == 503;
+      },
+      std::chrono::seconds(10), std::chrono::milliseconds(50));
   ASSERT_EQ(ready.status, 503) << ready.body;
   const auto body = boost::json::parse(ready.body);
   EXPECT_EQ(body.at("checks").at("telegram").as_string(), "failing");

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "tests/support/wait_for.h"
+
 namespace storybot::test {
 
 FakeTelegramApi::FakeTelegramApi() {
@@ -71,12 +73,7 @@ std::int64_t FakeTelegramApi::last_offset() const {
 }
 
 bool FakeTelegramApi::WaitForSent(std::size_t count, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (sent().size() >= count) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return WaitFor([&] { return sent().size() >= count; }, timeout, std::chrono::milliseconds(20));
 }
 
 void FakeTelegramApi::Handle(const std::string& method, const http::ExchangePtr& ex) {

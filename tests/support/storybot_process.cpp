@@ -6,12 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "tests/support/wait_for.h"
 
 extern char** environ;
 
@@ -121,15 +124,12 @@ bool StorybotProcess::Start() {
 int StorybotProcess::Stop(int signal, int timeout_s) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const bool exited = WaitFor([&] { return waitpid(pid_, &status, WNOHANG) == pid_; },
+                              std::chrono::seconds(timeout_s), std::chrono::milliseconds(20));
+  if (exited) {
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   kill(pid_, SIGKILL);
   waitpid(pid_, &status, 0);
@@ -146,13 +146,13 @@ int RunCommand(const std::vector<std::string>& argv, const std::map<std::string,
   }
   close(fd);
   int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (!WaitFor([&] { return waitpid(pid, &status, WNOHANG) != 0; },
+               std::max(left, std::chrono::milliseconds(0)))) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

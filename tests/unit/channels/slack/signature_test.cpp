@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <list>
+
+#include "tests/support/fake_clock.h"
+
 namespace storybot::slack {
 namespace {
 
@@ -17,9 +21,14 @@ constexpr const char* kBody =
 constexpr const char* kSignature =
     "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
 
-SignatureVerifier At(std::int64_t now) {
-  return SignatureVerifier(kSecret, [now] { return now; });
+// A fake clock standing at Unix second `now`; kept for the whole test, since a verifier holds a
+// reference to its clock.
+const Clock& ClockAt(std::int64_t now) {
+  static std::list<test::FakeClock> clocks;  // never moved, never freed before the test ends
+  return clocks.emplace_back(std::chrono::system_clock::time_point(std::chrono::seconds(now)));
 }
+
+SignatureVerifier At(std::int64_t now) { return SignatureVerifier(kSecret, ClockAt(now)); }
 
 TEST(SlackSignature, MatchesSlacksDocumentedExample) {
   EXPECT_EQ(ComputeSignature(kSecret, kTimestamp, kBody), kSignature);
@@ -39,7 +48,7 @@ TEST(SlackSignature, RefusesAChangedBodyOrSignature) {
   std::string upper = kSignature;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_FALSE(At(kThen).Verify(kTimestamp, upper, kBody).ok());
-  EXPECT_FALSE(SignatureVerifier("another-secret", [] { return kThen; })
+  EXPECT_FALSE(SignatureVerifier("another-secret", ClockAt(kThen))
                    .Verify(kTimestamp, kSignature, kBody)
                    .ok());
 }
@@ -52,6 +61,17 @@ TEST(SlackSignature, RefusesTimestampsMoreThanFiveMinutesAway) {
   EXPECT_NE(stale.error().message.find("5 minutes"), std::string::npos);
   EXPECT_FALSE(At(kThen - 301).Verify(kTimestamp, kSignature, kBody).ok());
   EXPECT_FALSE(SignatureVerifier(kSecret).Verify(kTimestamp, kSignature, kBody).ok());  // 2018
+}
+
+TEST(SlackSignature, TheWindowMovesWithTheClock) {
+  // One verifier, one clock: valid for five minutes of (fake) time, refused one second later.
+  test::FakeClock clock{std::chrono::system_clock::time_point(std::chrono::seconds(kThen))};
+  const SignatureVerifier verifier(kSecret, clock);
+  EXPECT_TRUE(verifier.Verify(kTimestamp, kSignature, kBody).ok());
+  clock.Advance(std::chrono::seconds(300));
+  EXPECT_TRUE(verifier.Verify(kTimestamp, kSignature, kBody).ok());
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_FALSE(verifier.Verify(kTimestamp, kSignature, kBody).ok());
 }
 
 TEST(SlackSignature, RefusesMissingOrMalformedHeaders) {
@@ -67,9 +87,8 @@ TEST(SlackSignature, SignsTheRawBytes) {
   const std::string ts = "1700000000";
   const std::string signature = ComputeSignature("s3cret", ts, body);
   EXPECT_EQ(signature.size(), 3u + 64u);
-  EXPECT_TRUE(
-      SignatureVerifier("s3cret", [] { return 1700000000; }).Verify(ts, signature, body).ok());
-  EXPECT_FALSE(SignatureVerifier("s3cret", [] { return 1700000000; })
+  EXPECT_TRUE(SignatureVerifier("s3cret", ClockAt(1700000000)).Verify(ts, signature, body).ok());
+  EXPECT_FALSE(SignatureVerifier("s3cret", ClockAt(1700000000))
                    .Verify(ts, signature, body.substr(0, body.size() - 1))
                    .ok());
 }

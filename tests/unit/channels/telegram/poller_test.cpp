@@ -7,9 +7,10 @@
 
 #include <boost/json.hpp>
 #include <mutex>
-#include <thread>
 
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_telegram_api.h"
+#include "tests/support/wait_for.h"
 
 namespace storybot::telegram {
 namespace {
@@ -32,29 +33,13 @@ std::string Update(std::int64_t id) {
                             {"text", "owls"}}}});
 }
 
-// Records the waits the poller asks for and returns at once: the backoff is checked on a fake
-// clock, so the test takes milliseconds however long the backoff would be.
-struct FakeSleep {
-  std::mutex mutex;
-  std::vector<std::chrono::milliseconds> waits;
-  bool operator()(std::chrono::milliseconds d) {
-    std::lock_guard lock(mutex);
-    waits.push_back(d);
-    return true;
-  }
-  std::vector<std::chrono::milliseconds> Waits() {
-    std::lock_guard lock(mutex);
-    return waits;
-  }
-};
-
 class PollerTest : public ::testing::Test {
  protected:
   void StartPoller() {
     PollerOptions options;
     options.max_backoff = std::chrono::seconds(8);
     options.min_empty_interval = std::chrono::milliseconds(0);
-    options.sleep = [this](std::chrono::milliseconds d) { return sleep_(d); };
+    options.clock = &clock_;
     poller_ = std::make_unique<Poller>(
         api_, *logger_,
         [this](const std::vector<ParsedUpdate>& batch) {
@@ -67,10 +52,15 @@ class PollerTest : public ::testing::Test {
   }
   template <class F>
   bool WaitFor(F condition) {  // bounded: 10 s of real time at most
-    for (int i = 0; i < 1000 && !condition(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return condition();
+    return test::WaitFor(condition, std::chrono::seconds(10));
+  }
+  // Waits until the poller has asked the fake clock for its `n`th wait (1-based) and returns
+  // it, or -1 ms when it never does. The backoff is read off the fake clock, so the test takes
+  // milliseconds however long the backoff would be.
+  std::chrono::milliseconds NthWait(std::size_t n) {
+    if (!WaitFor([&] { return clock_.requested().size() >= n; }))
+      return std::chrono::milliseconds(-1);
+    return clock_.requested()[n - 1];
   }
   std::size_t Delivered() {
     std::lock_guard lock(mutex_);
@@ -83,7 +73,7 @@ class PollerTest : public ::testing::Test {
   FakeTelegramApi fake_;
   BotApi api_{fake_.base_url(), FakeTelegramApi::kToken};
   std::shared_ptr<Logger> logger_ = Logger::Open({"", LogLevel::kError, false}).value();
-  FakeSleep sleep_;
+  test::FakeClock clock_;
   std::unique_ptr<Poller> poller_;
   std::mutex mutex_;
   std::vector<std::int64_t> delivered_;
@@ -103,13 +93,15 @@ TEST_F(PollerTest, AnotherPollerBacksOffExponentiallyReportsTheProblemAndRecover
   fake_.Fail("getUpdates", 5, 409, kPollerConflict);
   fake_.QueueUpdate(Update(20));
   StartPoller();
-  ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));
-  const auto waits = sleep_.Waits();
-  ASSERT_GE(waits.size(), 5u);
   const std::vector<std::chrono::milliseconds> expected{
       std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(4),
       std::chrono::seconds(8), std::chrono::seconds(8)};  // capped
-  EXPECT_EQ(std::vector(waits.begin(), waits.begin() + 5), expected);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    ASSERT_EQ(NthWait(i + 1), expected[i]) << "wait " << i + 1;
+    EXPECT_EQ(fake_.calls("getUpdates"), static_cast<int>(i + 1));  // waiting, not polling
+    clock_.Advance(expected[i]);
+  }
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));
   EXPECT_EQ(fake_.calls("deleteWebhook"), 0);  // not a webhook: nothing to delete
   EXPECT_EQ(poller_->problem(), "");           // cleared by the successful poll
   EXPECT_TRUE(poller_->running());
@@ -122,6 +114,30 @@ TEST_F(PollerTest, WhileTheConflictLastsTheProblemSaysSo) {
   EXPECT_NE(poller_->problem().find("another getUpdates poller"), std::string::npos)
       << poller_->problem();
   EXPECT_TRUE(poller_->running());  // still retrying
+}
+
+TEST_F(PollerTest, RateLimitedPollsWaitRetryAfterOnTheClock) {
+  fake_.Fail(
+      "getUpdates", 1, 429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})");
+  fake_.QueueUpdate(Update(30));
+  StartPoller();
+  ASSERT_EQ(NthWait(1), std::chrono::seconds(7));
+  EXPECT_EQ(fake_.calls("getUpdates"), 1);
+  EXPECT_EQ(Delivered(), 0u);
+  clock_.Advance(std::chrono::seconds(7));
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));  // from the second poll
+  EXPECT_GE(fake_.calls("getUpdates"), 2);
+}
+
+TEST_F(PollerTest, StopCutsALongWaitShort) {
+  fake_.Fail("getUpdates", 1000000, 409, kPollerConflict);
+  StartPoller();
+  ASSERT_EQ(NthWait(1), std::chrono::seconds(1));  // waiting on a clock that never moves
+  const auto start = std::chrono::steady_clock::now();
+  poller_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_FALSE(poller_->running());
 }
 
 TEST_F(PollerTest, ARefusedTokenStopsPollingWithAProblem) {

@@ -16,6 +16,7 @@
 #include "core/storage/sqlite_prompt_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/storybot_process.h"
+#include "tests/support/wait_for.h"
 
 namespace storybot {
 namespace {
@@ -133,11 +134,7 @@ class FaultyStore final : public ChatStore {
 // Waits (bounded, in real time) for something the runner's threads do.
 template <class Predicate>
 bool Eventually(Predicate done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
+  return test::WaitFor(done, std::chrono::seconds(5), std::chrono::milliseconds(5));
 }
 
 class JobRunnerTest : public ::testing::Test {
@@ -231,9 +228,7 @@ TEST_F(JobRunnerTest, AnswersEveryDeliveryOnceInOrderPerChat) {
   }
   EXPECT_EQ(RepliesTo("chat-b").size(), 3u);
   // Sent first, then marked done: wait (bounded) for the marks.
-  for (int i = 0; i < 200 && store_->Stats().value().jobs_done < 8; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  Eventually([&] { return store_->Stats().value().jobs_done >= 8; });
   EXPECT_EQ(store_->Stats().value().jobs_done, 8);
   EXPECT_EQ(store_->Stats().value().jobs_pending, 0);
 }
@@ -243,7 +238,10 @@ TEST_F(JobRunnerTest, DuplicateDeliveriesMakeNoSecondJob) {
   EXPECT_FALSE(Deliver("same", "c", "dragons").duplicate);
   EXPECT_TRUE(Deliver("same", "c", "dragons").duplicate);
   ASSERT_TRUE(sender_.WaitFor(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // One job in the store, and it is finished: no second reply can follow.
+  ASSERT_TRUE(Eventually([&] { return store_->Stats().value().jobs_done == 1; }));
+  EXPECT_EQ(store_->Stats().value().jobs_pending, 0);
+  EXPECT_EQ(runner_->pending(), 0);
   EXPECT_EQ(RepliesTo("c").size(), 1u);
 }
 
@@ -263,9 +261,7 @@ TEST_F(JobRunnerTest, GivesUpAfterMaxAttempts) {
   options.max_attempts = 3;
   StartRunner(options);
   Deliver("k", "c", "owls");
-  for (int i = 0; i < 200 && store_->Stats().value().jobs_dead == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  Eventually([&] { return store_->Stats().value().jobs_dead != 0; });
   EXPECT_EQ(store_->Stats().value().jobs_dead, 1);
   EXPECT_EQ(sender_.failed_attempts, 3);
   EXPECT_NE(metrics_->Render().find("storybot_jobs_dead_total 1"), std::string::npos);
@@ -276,9 +272,7 @@ TEST_F(JobRunnerTest, PermanentFailureIsNotRetried) {
   sender_.outcome = SendOutcome::kPermanent;
   StartRunner();
   Deliver("k", "c", "owls");
-  for (int i = 0; i < 200 && store_->Stats().value().jobs_failed == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  Eventually([&] { return store_->Stats().value().jobs_failed != 0; });
   EXPECT_EQ(store_->Stats().value().jobs_failed, 1);
   EXPECT_EQ(sender_.failed_attempts, 1);
 }
@@ -338,6 +332,14 @@ class JobRunnerStorageTest : public JobRunnerTest {
     clock_.Advance(by);
     return Eventually([&] { return calls.load() > seen; });
   }
+  // Moves the fake clock and returns once the runner's loop has looked at the new time: it has
+  // entered its wait twice since, so one whole pass ran after the advance. Anything due by then
+  // has been taken off the held list.
+  bool AdvanceAndSettle(std::chrono::milliseconds by) {
+    const long waits = clock_.waits();
+    clock_.Advance(by);
+    return Eventually([&] { return clock_.waits() >= waits + 2; });
+  }
   std::int64_t StorageErrors(const std::string& operation) {
     const std::string text = metrics_->Render();
     const std::string key = "storybot_storage_errors_total{operation=\"" + operation + "\"} ";
@@ -355,8 +357,8 @@ TEST_F(JobRunnerStorageTest, ASentReplyThatCannotBeMarkedSentIsHeldAndNeverSentA
   ASSERT_TRUE(Eventually([&] { return runner_->held() == 1; }));
   EXPECT_EQ(faults_.finish_calls, 1);
   // Backoff: nothing before 500 ms, then 1 s, 2 s, ... (fake time); never another send.
-  clock_.Advance(std::chrono::milliseconds(400));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(AdvanceAndSettle(std::chrono::milliseconds(400)));
+  EXPECT_EQ(runner_->held(), 1);  // still held: its retry was not taken at 400 ms
   EXPECT_EQ(faults_.finish_calls, 1);
   for (int i = 0; i < 8; ++i) {
     const int seen = faults_.finish_calls;
@@ -395,8 +397,9 @@ TEST_F(JobRunnerStorageTest, AGracefulStopRetriesTheHeldMarkSoARestartDoesNotRes
   Open();
   StartWithFakeClock();
   EXPECT_EQ(runner_->pending(), 0);
-  clock_.Advance(std::chrono::minutes(5));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(AdvanceAndSettle(std::chrono::minutes(5)));
+  EXPECT_EQ(runner_->pending(), 0);  // nothing to retry, however long we wait
+  EXPECT_EQ(runner_->held(), 0);
   EXPECT_EQ(sender_.calls_made(), 1u);  // once, not again after the restart
 }
 

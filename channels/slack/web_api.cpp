@@ -67,10 +67,8 @@ ApiOutcome ClassifyResponse(const HttpCallResult& response, bool plain_ok) {
   return outcome;
 }
 
-SlackWebApi::SlackWebApi(std::string api_url, std::string bot_token, HttpTransport transport)
-    : api_url_(std::move(api_url)),
-      bot_token_(std::move(bot_token)),
-      transport_(std::move(transport)) {
+SlackWebApi::SlackWebApi(std::string api_url, std::string bot_token, HttpTransport& transport)
+    : api_url_(std::move(api_url)), bot_token_(std::move(bot_token)), transport_(&transport) {
   while (!api_url_.empty() && api_url_.back() == '/') api_url_.pop_back();
 }
 
@@ -83,7 +81,7 @@ HttpCallResult SlackWebApi::Call(std::string_view method, std::string body,
   if (!trace_id.empty()) call.headers.emplace_back("X-Trace-Id", std::string(trace_id));
   call.body = std::move(body);
   call.timeout_ms = timeout_ms;
-  return transport_(call);
+  return transport_->Call(call);
 }
 
 Result<std::string> SlackWebApi::AuthTest() {
@@ -119,7 +117,7 @@ ApiOutcome SlackWebApi::PostToResponseUrl(const std::string& response_url, std::
   if (!trace_id.empty()) call.headers.emplace_back("X-Trace-Id", std::string(trace_id));
   call.body =
       boost::json::serialize(boost::json::object{{"response_type", "in_channel"}, {"text", text}});
-  return ClassifyResponse(transport_(call), /*plain_ok=*/true);
+  return ClassifyResponse(transport_->Call(call), /*plain_ok=*/true);
 }
 
 }  // namespace storybot::slack

@@ -1,19 +1,17 @@
 #pragma once
 // A small Slack Web API client: JSON POSTs to {api_url}/{method} with the bot token as a Bearer
 // header, and the outcome of each call classified for the job runner's retry rules.
-// Calls block (libcurl easy): use them from worker threads only. Thread-safe.
+// Calls block (HttpTransport::Call, core/net/http_transport.h): use them from worker threads
+// only. Thread-safe.
 #include <functional>
 #include <string>
 #include <string_view>
 
 #include "core/chat.h"
-#include "core/net/http_call.h"
+#include "core/net/http_transport.h"
 #include "core/result.h"
 
 namespace storybot::slack {
-
-// The transport; tests pass a fake. Defaults to core's Perform().
-using HttpTransport = std::function<HttpCallResult(const HttpCall&)>;
 
 // The outcome of one call. `slack_error` is Slack's error code for an "ok": false answer
 // ("not_in_channel", …), else empty.
@@ -31,7 +29,9 @@ ApiOutcome ClassifyResponse(const HttpCallResult& response, bool plain_ok = fals
 
 class SlackWebApi {
  public:
-  SlackWebApi(std::string api_url, std::string bot_token, HttpTransport transport = Perform);
+  // `transport` must outlive the client; tests pass tests/support/fake_transport.h.
+  SlackWebApi(std::string api_url, std::string bot_token,
+              HttpTransport& transport = HttpTransport::Real());
 
   // auth.test: the bot's own user id.
   Result<std::string> AuthTest();
@@ -49,7 +49,7 @@ class SlackWebApi {
 
   std::string api_url_;  // no trailing slash
   std::string bot_token_;
-  HttpTransport transport_;
+  HttpTransport* transport_;
 };
 
 }  // namespace storybot::slack

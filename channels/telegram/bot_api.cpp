@@ -2,11 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include "core/net/http_call.h"
-
 namespace storybot::telegram {
 
-BotApi::BotApi(std::string api_url, std::string token) {
+BotApi::BotApi(std::string api_url, std::string token, HttpTransport& transport)
+    : transport_(&transport) {
   while (!api_url.empty() && api_url.back() == '/') api_url.pop_back();
   base_ = api_url + "/bot" + token + "/";
 }
@@ -20,7 +19,7 @@ ApiResult BotApi::Call(std::string_view method, const boost::json::object& param
   call.body = boost::json::serialize(params);
   call.timeout_ms = timeout_ms;
   call.cancel = cancel;
-  const HttpCallResult reply = Perform(call);
+  const HttpCallResult reply = transport_->Call(call);
 
   ApiResult out;
   out.status = static_cast<int>(reply.status);

@@ -1,11 +1,13 @@
 #pragma once
 // A small Telegram Bot API client: POST {api_url}/bot{token}/{method} with a JSON body.
-// Blocking (libcurl easy); callers run it on their own threads. The token is part of the URL,
-// so no URL ever reaches an error message or a log line.
+// Blocking (HttpTransport::Call, core/net/http_transport.h); callers run it on their own
+// threads. The token is part of the URL, so no URL ever reaches an error message or a log line.
 #include <atomic>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
+
+#include "core/net/http_transport.h"
 
 namespace storybot::telegram {
 
@@ -25,12 +27,14 @@ struct ApiResult {
 
 class BotApi {
  public:
-  BotApi(std::string api_url, std::string token);
+  // `transport` must outlive the client; tests pass tests/support/fake_transport.h.
+  BotApi(std::string api_url, std::string token, HttpTransport& transport = HttpTransport::Real());
   ApiResult Call(std::string_view method, const boost::json::object& params, long timeout_ms,
                  std::string_view trace_id = {}, const std::atomic<bool>* cancel = nullptr) const;
 
  private:
   std::string base_;  // {api_url}/bot{token}/
+  HttpTransport* transport_;
 };
 
 }  // namespace storybot::telegram

@@ -30,8 +30,8 @@ std::int64_t ReplyTo(const std::string& reply_context) {
 
 }  // namespace
 
-std::chrono::steady_clock::time_point Pacer::Reserve(const std::string& chat_id) {
-  const auto now = std::chrono::steady_clock::now();
+Clock::SteadyTime Pacer::Reserve(const std::string& chat_id) {
+  const auto now = clock_.SteadyNow();
   std::lock_guard lock(mutex_);
   auto& chat_next = next_for_chat_[chat_id];
   const auto slot = std::max({now, next_global_, chat_next});
@@ -43,8 +43,14 @@ std::chrono::steady_clock::time_point Pacer::Reserve(const std::string& chat_id)
   return slot;
 }
 
-TelegramSender::TelegramSender(const BotApi& api, Logger& logger, SenderOptions options)
-    : api_(api), logger_(logger), options_(options), pacer_(options), pool_(options.threads) {}
+TelegramSender::TelegramSender(const BotApi& api, Logger& logger, SenderOptions options,
+                               Clock& clock)
+    : api_(api),
+      logger_(logger),
+      options_(options),
+      clock_(clock),
+      pacer_(options, clock),
+      pool_(options.threads) {}
 
 TelegramSender::~TelegramSender() { Stop(); }
 
@@ -57,9 +63,10 @@ void TelegramSender::Stop() {
   pool_.Stop();
 }
 
-bool TelegramSender::SleepUntil(std::chrono::steady_clock::time_point until) {
+bool TelegramSender::SleepUntil(Clock::SteadyTime until) {
   std::unique_lock lock(mutex_);
-  return !wake_.wait_until(lock, until, [this] { return stopping_; });
+  while (!stopping_ && clock_.SteadyNow() < until) clock_.WaitUntil(wake_, lock, until);
+  return !stopping_;
 }
 
 void TelegramSender::Send(const OutboundReply& reply, std::function<void(SendResult)> done) {
@@ -122,7 +129,7 @@ SendResult TelegramSender::SendNow(const OutboundReply& reply) {
                    {"http.response.status_code", static_cast<std::int64_t>(result.status)},
                    {"labels.attempt", static_cast<std::int64_t>(attempt + 1)}},
                   reply.trace_id);
-      if (!SleepUntil(std::chrono::steady_clock::now() + wait)) {
+      if (!SleepUntil(clock_.SteadyNow() + wait)) {
         return {SendOutcome::kRetry, "stopping", 0, sent};
       }
     }

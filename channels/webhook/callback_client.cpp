@@ -1,8 +1,6 @@
 #include "channels/webhook/callback_client.h"
 
-#include <curl/curl.h>
 #include <netdb.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -11,40 +9,6 @@
 
 namespace storybot::webhook {
 namespace {
-
-struct Sink {
-  std::string body;
-  std::size_t limit = 0;
-  int retry_after_s = 0;
-};
-
-std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  const std::size_t n = size * count;
-  // Past the cap the rest is dropped, not an error: the status line has already arrived.
-  const std::size_t room = sink->limit > sink->body.size() ? sink->limit - sink->body.size() : 0;
-  sink->body.append(data, std::min(n, room));
-  return n;
-}
-
-std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  std::string_view line(data, size * count);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size() && strncasecmp(line.data(), kName.data(), kName.size()) == 0) {
-    line.remove_prefix(kName.size());
-    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-    int seconds = 0;
-    const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), seconds);
-    if (ec == std::errc() && seconds > 0) sink->retry_after_s = std::min(seconds, 3600);
-  }
-  return size * count;
-}
-
-int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
-  return cancel != nullptr && cancel->load() ? 1 : 0;
-}
 
 // Every address of `url.host` (the literal itself for IP hosts), each checked.
 Result<std::vector<IpAddress>> ResolveChecked(const CallbackUrl& url,
@@ -90,7 +54,19 @@ CallbackOutcome OutcomeForStatus(long status) {
   return CallbackOutcome::kFailed;  // 3xx (never followed) and other 4xx
 }
 
-CallbackResult PostCallback(const CallbackCall& call) {
+namespace {
+
+// Retry-After in seconds (a date is ignored: callbacks back off on their own), capped at 1 h.
+int RetryAfterSeconds(const HttpCallResult& answer) {
+  const std::string value = answer.Header("retry-after");
+  int seconds = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  return ec == std::errc() && seconds > 0 ? std::min(seconds, 3600) : 0;
+}
+
+}  // namespace
+
+CallbackResult PostCallback(const CallbackCall& call, HttpTransport& transport) {
   CallbackResult result;
   auto url = ParseCallbackUrl(call.url);
   if (!url.ok()) {
@@ -105,61 +81,39 @@ CallbackResult PostCallback(const CallbackCall& call) {
     result.error = addresses.error().message;
     return result;
   }
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) {
-    result.error = "cannot create an HTTP client";
+  HttpCall http;
+  http.method = "POST";
+  http.url = call.url;
+  http.headers = call.headers;
+  http.body = call.body;
+  http.connect_timeout_ms = call.connect_timeout_ms;
+  http.timeout_ms = call.timeout_ms;
+  http.max_response_bytes = call.max_response_bytes;
+  http.truncate_body = true;  // past the cap the rest is dropped: the status has arrived
+  http.cancel = call.cancel;
+  http.no_proxy = true;  // a proxy would resolve the name itself, past the checks
+  http.user_agent = "storybot-webhooks";
+  if (!url.value().literal) {
+    // Pin the name to the addresses just checked: the transport must not look it up again.
+    std::string pinned = url.value().host + ":" + std::to_string(url.value().port) + ":";
+    for (std::size_t i = 0; i < addresses.value().size(); ++i) {
+      const IpAddress& ip = addresses.value()[i];
+      pinned += (i ? "," : "") + (ip.v6 ? "[" + ip.ToString() + "]" : ip.ToString());
+    }
+    http.resolve.push_back(std::move(pinned));
+  }
+  const HttpCallResult answer = transport.Call(http);
+  if (answer.status == 0) {
+    result.outcome = CallbackOutcome::kRetry;
+    result.error = answer.error;
     return result;
   }
-  // Pin the name to the addresses just checked: curl must not look it up again.
-  std::string pinned = url.value().host + ":" + std::to_string(url.value().port) + ":";
-  for (std::size_t i = 0; i < addresses.value().size(); ++i) {
-    const IpAddress& ip = addresses.value()[i];
-    pinned += (i ? "," : "") + (ip.v6 ? "[" + ip.ToString() + "]" : ip.ToString());
+  result.status = answer.status;
+  result.outcome = OutcomeForStatus(result.status);
+  result.retry_after_s = RetryAfterSeconds(answer);
+  if (result.outcome != CallbackOutcome::kDelivered) {
+    result.error = "callback answered " + std::to_string(result.status);
   }
-  curl_slist* resolve = url.value().literal ? nullptr : curl_slist_append(nullptr, pinned.c_str());
-  curl_slist* headers = nullptr;
-  for (const auto& [name, value] : call.headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
-  }
-  headers = curl_slist_append(headers, "Expect:");
-  Sink sink;
-  sink.limit = call.max_response_bytes;
-  curl_easy_setopt(curl, CURLOPT_URL, call.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, call.body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  if (resolve != nullptr) curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
-  curl_easy_setopt(curl, CURLOPT_PROXY, "");  // never through an environment proxy
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, call.cancel);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, call.connect_timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, call.timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "storybot-webhooks");
-  const CURLcode code = curl_easy_perform(curl);
-  if (code == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-    result.outcome = OutcomeForStatus(result.status);
-    result.retry_after_s = sink.retry_after_s;
-    if (result.outcome != CallbackOutcome::kDelivered) {
-      result.error = "callback answered " + std::to_string(result.status);
-    }
-  } else {
-    result.outcome = CallbackOutcome::kRetry;
-    result.error = curl_easy_strerror(code);
-  }
-  curl_slist_free_all(headers);
-  curl_slist_free_all(resolve);
-  curl_easy_cleanup(curl);
   return result;
 }
 

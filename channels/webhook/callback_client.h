@@ -1,14 +1,16 @@
 #pragma once
 // Outbound callback POSTs with SSRF protection: the host is resolved once, every address is
-// checked (ssrf.h), and the call is pinned to those addresses (CURLOPT_RESOLVE) so a second DNS
-// answer (rebinding) cannot move it. No redirects, no proxies, a capped response body, connect
-// and total deadlines. Blocking: run it on a worker thread. Thread-safe.
+// checked (ssrf.h), and the call is pinned to those addresses (HttpCall::resolve, i.e.
+// CURLOPT_RESOLVE) so a second DNS answer (rebinding) cannot move it. No redirects, no proxies, a
+// capped response body, connect and total deadlines. Sent through an HttpTransport
+// (core/net/http_transport.h). Blocking: run it on a worker thread. Thread-safe.
 #include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "channels/webhook/ssrf.h"
+#include "core/net/http_transport.h"
 
 namespace storybot::webhook {
 
@@ -41,6 +43,7 @@ struct CallbackResult {
 // What an HTTP status means for a callback.
 CallbackOutcome OutcomeForStatus(long status);
 
-CallbackResult PostCallback(const CallbackCall& call);
+CallbackResult PostCallback(const CallbackCall& call,
+                            HttpTransport& transport = HttpTransport::Real());
 
 }  // namespace storybot::webhook

@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <functional>
 #include <mutex>
@@ -234,25 +236,6 @@ std::chrono::milliseconds BackoffDelay(int retry) {
 
 namespace {
 
-// Connection failures and timeouts are worth another attempt; a bad URL or our own abort is not.
-bool IsRetryableCurlCode(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // A header value we may send as is: printable ASCII, no CR/LF (no header injection).
 bool IsSafeHeaderValue(std::string_view value) {
   return !value.empty() && value.size() <= 256 &&
@@ -266,19 +249,22 @@ std::string StripTrailingSlash(std::string url) {
 
 }  // namespace
 
-// Owns the curl multi handle and the loop thread. Everything but Submit() and the destructor runs
-// on the loop thread, so transfers and timers need no lock.
+// Owns the loop thread: requests, answers from the transport and retry timers all reach it as
+// events, so transfers need no lock. Requests go out through HttpTransport::Start, whose
+// answers come back on the transport's thread and are queued here.
 class OpenAiBackend::Loop {
  public:
-  Loop(OpenAiOptions options, Logger& logger, Metrics& metrics, Clock& clock)
+  Loop(OpenAiOptions options, Logger& logger, Metrics& metrics, HttpTransport* transport,
+       Clock& clock)
       : options_(std::move(options)),
         url_(StripTrailingSlash(options_.base_url) + "/chat/completions"),
         logger_(logger),
         metrics_(metrics),
         clock_(clock),
-        multi_(curl_multi_init()),
+        owned_(transport == nullptr ? std::make_unique<CurlTransport>() : nullptr),
+        transport_(transport != nullptr ? *transport : *owned_),
         rng_(std::random_device{}()) {
-    if (multi_ != nullptr) thread_ = std::thread([this] { Run(); });
+    thread_ = std::thread([this] { Run(); });
   }
 
   ~Loop() {
@@ -286,10 +272,12 @@ class OpenAiBackend::Loop {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
-    if (multi_ == nullptr) return;
-    curl_multi_wakeup(multi_);
+    cancel_ = true;  // calls in flight end within about a second
+    wake_.notify_all();
     thread_.join();
-    curl_multi_cleanup(multi_);
+    owned_.reset();  // answers whatever it still had in flight
+    std::unique_lock lock(mutex_);
+    in_flight_zero_.wait(lock, [this] { return in_flight_ == 0; });
   }
 
   void Submit(StoryRequest request, StoryCallback done) {
@@ -297,7 +285,7 @@ class OpenAiBackend::Loop {
                     std::move(done)};
     {
       std::lock_guard lock(mutex_);
-      if (!stopping_ && multi_ != nullptr) {
+      if (!stopping_) {
         queue_.push_back(std::move(pending));
         pending.done = nullptr;
       }
@@ -306,7 +294,7 @@ class OpenAiBackend::Loop {
       pending.done(Unavailable("the LLM backend is not running"));
       return;
     }
-    curl_multi_wakeup(multi_);
+    wake_.notify_all();
   }
 
  private:
@@ -316,165 +304,109 @@ class OpenAiBackend::Loop {
     StoryCallback done;
   };
 
-  // One story request across its attempts; the easy handle is reused for retries.
+  // One story request across its attempts.
   struct Transfer {
-    ~Transfer() {
-      if (easy != nullptr) curl_easy_cleanup(easy);
-      curl_slist_free_all(headers);
-    }
-    CURL* easy = nullptr;
-    curl_slist* headers = nullptr;
     std::string trace_id;
-    std::string body;  // CURLOPT_POSTFIELDS points here
+    std::string body;
     StoryCallback done;
-    int attempt = 0;  // attempts started, 1-based once running
-    bool in_multi = false;
-    // Per attempt:
-    std::string response;
-    std::string retry_after_ms;
+    int attempt = 0;             // attempts started, 1-based once running
+    std::string retry_after_ms;  // of the last answer
     std::string retry_after;
-    bool too_large = false;
-    std::size_t max_bytes = 0;
-    char error[CURL_ERROR_SIZE] = {};
   };
 
-  static std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* t = static_cast<Transfer*>(user);
-    const std::size_t n = size * count;
-    if (t->response.size() + n > t->max_bytes) {
-      t->too_large = true;
-      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-    }
-    t->response.append(data, n);
-    return n;
-  }
-
-  static std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* t = static_cast<Transfer*>(user);
-    const std::size_t n = size * count;
-    const std::string_view line(data, n);
-    if (line.rfind("HTTP/", 0) == 0) {  // a new response (e.g. after 100 Continue)
-      t->retry_after_ms.clear();
-      t->retry_after.clear();
-      return n;
-    }
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return n;
-    const std::string name = openai::Lower(openai::Trim(line.substr(0, colon)));
-    const std::string_view value = openai::Trim(line.substr(colon + 1));
-    if (name == "retry-after-ms") t->retry_after_ms = std::string(value);
-    if (name == "retry-after") t->retry_after = std::string(value);
-    return n;
-  }
+  struct Answer {
+    std::uint64_t id;
+    HttpCallResult result;
+  };
 
   void Run() {
     std::vector<Pending> incoming;
+    std::vector<Answer> answers;
     while (true) {
       {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        if (queue_.empty() && answers_.empty() && !stopping_) {
+          const Clock::SteadyTime until =
+              timers_.empty() ? clock_.SteadyNow() + std::chrono::seconds(1) : timers_.top().first;
+          clock_.WaitUntil(wake_, lock, until);
+        }
         incoming.swap(queue_);
+        answers.swap(answers_);
         if (stopping_) break;
       }
       for (Pending& pending : incoming) Start(std::move(pending));
       incoming.clear();
+      for (Answer& answer : answers) OnDone(answer.id, std::move(answer.result));
+      answers.clear();
       FireDueTimers();
-      int running = 0;
-      curl_multi_perform(multi_, &running);
-      int left = 0;
-      while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
-        if (message->msg == CURLMSG_DONE) OnDone(message->easy_handle, message->data.result);
-      }
-      curl_multi_poll(multi_, nullptr, 0, PollTimeoutMs(), nullptr);
     }
     FailAll(std::move(incoming));
   }
 
   void Start(Pending pending) {
-    auto transfer = std::make_unique<Transfer>();
-    Transfer& t = *transfer;
+    const std::uint64_t id = ++last_id_;
+    Transfer& t = transfers_[id];
     t.trace_id = std::move(pending.trace_id);
     t.body = std::move(pending.body);
     t.done = std::move(pending.done);
-    t.max_bytes = options_.max_response_bytes;
-    t.easy = curl_easy_init();
-    if (t.easy == nullptr) {
-      metrics_.CountLlmRequest("error");
-      return Deliver(t, Unavailable("cannot create an HTTP request (curl)"));
-    }
-
-    t.headers = curl_slist_append(t.headers, "Content-Type: application/json");
-    t.headers = curl_slist_append(t.headers, "Accept: application/json");
-    t.headers = curl_slist_append(t.headers, "Expect:");  // no 100-continue round trip
-    if (!options_.api_key.empty()) {
-      const std::string auth = "Authorization: Bearer " + options_.api_key;
-      t.headers = curl_slist_append(t.headers, auth.c_str());
-    }
-    if (IsSafeHeaderValue(t.trace_id)) {
-      t.headers = curl_slist_append(t.headers, ("X-Trace-Id: " + t.trace_id).c_str());
-    }
-    const std::string user_agent = std::string("storybot/") + kVersion;
-    CURL* e = t.easy;
-    curl_easy_setopt(e, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.body.c_str());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout_s));
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_s));
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Loop::OnBody);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Loop::OnHeader);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
-    transfers_.emplace(e, std::move(transfer));
-    Attempt(t);
+    Attempt(id, t);
   }
 
-  void Attempt(Transfer& t) {
-    t.response.clear();
-    t.retry_after_ms.clear();
-    t.retry_after.clear();
-    t.too_large = false;
-    t.error[0] = '\0';
+  void Attempt(std::uint64_t id, Transfer& t) {
     ++t.attempt;
-    const CURLMcode rc = curl_multi_add_handle(multi_, t.easy);
-    if (rc != CURLM_OK) {
-      metrics_.CountLlmRequest("error");
-      return Finish(
-          t, Unavailable(std::string("cannot start the LLM request: ") + curl_multi_strerror(rc)));
+    HttpCall call;
+    call.url = url_;
+    call.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    if (!options_.api_key.empty()) {
+      call.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
     }
-    t.in_multi = true;
+    if (IsSafeHeaderValue(t.trace_id)) call.headers.emplace_back("X-Trace-Id", t.trace_id);
+    call.body = t.body;
+    call.connect_timeout_ms = options_.connect_timeout_s * 1000L;
+    call.timeout_ms = options_.timeout_s * 1000L;
+    call.max_response_bytes = options_.max_response_bytes;
+    call.cancel = &cancel_;
+    call.user_agent = std::string("storybot/") + kVersion;
+    call.accept_encoding = true;
+    call.tcp_keepalive = true;
+    {
+      std::lock_guard lock(mutex_);
+      ++in_flight_;
+    }
+    // The answer may come at once (on this thread) or later (on the transport's): either way it
+    // is queued and handled by the loop.
+    transport_.Start(std::move(call), [this, id](HttpCallResult result) {
+      {
+        std::lock_guard lock(mutex_);
+        answers_.push_back({id, std::move(result)});
+        --in_flight_;
+        // Under the lock: once in_flight_ is 0 the destructor may free both.
+        if (in_flight_ == 0) in_flight_zero_.notify_all();
+        wake_.notify_all();
+      }
+    });
   }
 
-  void OnDone(CURL* easy, CURLcode code) {
-    auto it = transfers_.find(easy);
+  void OnDone(std::uint64_t id, HttpCallResult answer) {
+    auto it = transfers_.find(id);
     if (it == transfers_.end()) return;
-    Transfer& t = *it->second;
-    curl_multi_remove_handle(multi_, easy);
-    t.in_multi = false;
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-
-    if (code != CURLE_OK) {
-      if (t.too_large) {
-        return Failed(t, status,
+    Transfer& t = it->second;
+    t.retry_after_ms = answer.Header("retry-after-ms");
+    t.retry_after = answer.Header("retry-after");
+    const long status = answer.status;
+    if (status == 0) {
+      if (answer.too_large) {
+        return Failed(id, t, status,
                       Unavailable("the LLM server's answer is larger than " +
                                   std::to_string(options_.max_response_bytes) + " bytes"),
                       false);
       }
-      const std::string detail = t.error[0] != '\0' ? t.error : curl_easy_strerror(code);
-      return Failed(t, 0, Unavailable("cannot reach the LLM server: " + detail),
-                    IsRetryableCurlCode(code));
+      return Failed(id, t, 0, Unavailable("cannot reach the LLM server: " + answer.detail),
+                    answer.retryable);
     }
     if (status >= 200 && status <= 299) {
-      Result<Story> story = openai::ParseResponse(t.response);
-      if (!story.ok()) return Failed(t, status, story.error(), false);
+      Result<Story> story = openai::ParseResponse(answer.body);
+      if (!story.ok()) return Failed(id, t, status, story.error(), false);
       metrics_.CountLlmRequest("success");
       metrics_.CountLlmTokens("prompt", story.value().prompt_tokens);
       metrics_.CountLlmTokens("completion", story.value().completion_tokens);
@@ -483,22 +415,23 @@ class OpenAiBackend::Loop {
                    {"storybot.llm.prompt_tokens", story.value().prompt_tokens},
                    {"storybot.llm.completion_tokens", story.value().completion_tokens}},
                   t.trace_id);
-      return Finish(t, std::move(story));
+      return Finish(id, std::move(story));
     }
     if (status >= 300 && status <= 399) {
-      return Failed(t, status,
+      return Failed(id, t, status,
                     Unavailable("the LLM server answered with a redirect (HTTP " +
                                 std::to_string(status) + "); check the base URL"),
                     false);
     }
     // A context overflow stays an overflow however often we ask, whatever the status says.
     const bool retryable =
-        openai::IsRetryableStatus(status) && !openai::IsContextLengthError(t.response);
-    Failed(t, status, openai::ClassifyHttpError(status, t.response, options_.api_key), retryable);
+        openai::IsRetryableStatus(status) && !openai::IsContextLengthError(answer.body);
+    Failed(id, t, status, openai::ClassifyHttpError(status, answer.body, options_.api_key),
+           retryable);
   }
 
   // One attempt failed: retry after a delay when allowed, else answer with the error.
-  void Failed(Transfer& t, long status, Error error, bool retryable) {
+  void Failed(std::uint64_t id, Transfer& t, long status, Error error, bool retryable) {
     const bool retry = retryable && t.attempt <= options_.max_retries;
     const std::int64_t attempt = t.attempt;
     if (status != 0) {
@@ -517,7 +450,7 @@ class OpenAiBackend::Loop {
     }
     if (retry) {
       metrics_.CountLlmRequest("retry");
-      timers_.push({clock_.SteadyNow() + RetryDelay(t), t.easy});
+      timers_.push({clock_.SteadyNow() + RetryDelay(t), id});
       return;
     }
     metrics_.CountLlmRequest("error");
@@ -525,7 +458,7 @@ class OpenAiBackend::Loop {
       error = Unavailable("no answer from the LLM server after " + std::to_string(t.attempt) +
                           (t.attempt == 1 ? " attempt" : " attempts") + "; last: " + error.message);
     }
-    Finish(t, std::move(error));
+    Finish(id, std::move(error));
   }
 
   std::chrono::milliseconds RetryDelay(const Transfer& t) {
@@ -541,31 +474,19 @@ class OpenAiBackend::Loop {
   void FireDueTimers() {
     const auto now = clock_.SteadyNow();
     while (!timers_.empty() && timers_.top().first <= now) {
-      CURL* easy = timers_.top().second;
+      const std::uint64_t id = timers_.top().second;
       timers_.pop();
-      auto it = transfers_.find(easy);
-      if (it != transfers_.end()) Attempt(*it->second);
+      auto it = transfers_.find(id);
+      if (it != transfers_.end()) Attempt(id, it->second);
     }
   }
 
-  // Until the next retry is due, at most 1 s; curl shortens it for its own timeouts.
-  int PollTimeoutMs() const {
-    if (timers_.empty()) return 1000;
-    const auto wait =
-        std::chrono::ceil<std::chrono::milliseconds>(timers_.top().first - clock_.SteadyNow());
-    return static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, 1000));
-  }
-
   // Removes the transfer, then calls back: the callback may Submit() again safely.
-  void Finish(Transfer& t, Result<Story> result) {
-    auto node = transfers_.extract(t.easy);
-    StoryCallback done = std::move(t.done);
-    if (t.in_multi) curl_multi_remove_handle(multi_, t.easy);
-    node = {};
-    Deliver(std::move(done), std::move(result));
+  void Finish(std::uint64_t id, Result<Story> result) {
+    auto node = transfers_.extract(id);
+    if (node.empty()) return;
+    Deliver(std::move(node.mapped().done), std::move(result));
   }
-
-  void Deliver(Transfer& t, Result<Story> result) { Deliver(std::move(t.done), std::move(result)); }
 
   void Deliver(StoryCallback done, Result<Story> result) {
     if (!done) return;
@@ -589,14 +510,12 @@ class OpenAiBackend::Loop {
       queue_.clear();
     }
     for (Pending& pending : incoming) Deliver(std::move(pending.done), stopping);
-    std::vector<CURL*> easies;
-    easies.reserve(transfers_.size());
-    for (auto& [easy, transfer] : transfers_) easies.push_back(easy);
-    for (CURL* easy : easies) {
-      auto it = transfers_.find(easy);
-      if (it == transfers_.end()) continue;
+    std::vector<std::uint64_t> ids;
+    ids.reserve(transfers_.size());
+    for (auto& [id, transfer] : transfers_) ids.push_back(id);
+    for (std::uint64_t id : ids) {
       metrics_.CountLlmRequest("error");
-      Finish(*it->second, stopping);
+      Finish(id, stopping);
     }
   }
 
@@ -605,23 +524,31 @@ class OpenAiBackend::Loop {
   Logger& logger_;
   Metrics& metrics_;
   Clock& clock_;
-  CURLM* const multi_;
+  std::unique_ptr<CurlTransport> owned_;  // when no transport was given
+  HttpTransport& transport_;
+  std::atomic<bool> cancel_{false};
 
   std::mutex mutex_;
-  std::vector<Pending> queue_;  // guarded by mutex_
-  bool stopping_ = false;       // guarded by mutex_
+  std::condition_variable wake_;
+  std::condition_variable in_flight_zero_;
+  std::vector<Pending> queue_;   // guarded by mutex_
+  std::vector<Answer> answers_;  // guarded by mutex_
+  int in_flight_ = 0;            // guarded by mutex_: Start() calls not answered yet
+  bool stopping_ = false;        // guarded by mutex_
 
   // Loop thread only.
-  std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
-  using Timer = std::pair<Clock::SteadyTime, CURL*>;
+  std::uint64_t last_id_ = 0;
+  std::unordered_map<std::uint64_t, Transfer> transfers_;
+  using Timer = std::pair<Clock::SteadyTime, std::uint64_t>;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::mt19937_64 rng_;
 
   std::thread thread_;  // last: starts once everything above exists
 };
 
-OpenAiBackend::OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics, Clock& clock)
-    : loop_(std::make_unique<Loop>(std::move(options), logger, metrics, clock)) {}
+OpenAiBackend::OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics,
+                             HttpTransport* transport, Clock& clock)
+    : loop_(std::make_unique<Loop>(std::move(options), logger, metrics, transport, clock)) {}
 
 OpenAiBackend::~OpenAiBackend() = default;
 

@@ -1,10 +1,12 @@
 #pragma once
 // The OpenAI-compatible chat-completions backend (OpenAI, Ollama's /v1, llama.cpp's server, vLLM).
 //
-// Non-blocking: one background thread drives libcurl's multi interface; Generate() only queues
-// the request, so thousands of stories can be in flight without a thread each. Callbacks run on
-// that thread and must not block it. Retries (408, 409, 429, 5xx, connection errors, timeouts)
-// are timers inside the same loop, never sleeping threads.
+// Non-blocking: requests go out through HttpTransport::Start (core/net/http_transport.h; by
+// default the backend's own CurlTransport, one libcurl multi loop), and one background thread
+// handles the answers; Generate() only queues the request, so thousands of stories can be in
+// flight without a thread each. Callbacks run on that thread and must not block it. Retries
+// (408, 409, 429, 5xx, connection errors, timeouts) are timers inside the same loop, never
+// sleeping threads.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/net/http_transport.h"
 #include "core/result.h"
 #include "core/story/story.h"
 
@@ -33,10 +36,11 @@ struct OpenAiOptions {
 
 class OpenAiBackend final : public StoryBackend {
  public:
-  // Starts the loop thread. `logger`, `metrics` and `clock` must outlive the backend. Retry
-  // delays (backoff, Retry-After) are timed on `clock`.
+  // Starts the loop thread. `logger`, `metrics`, `transport` and `clock` must outlive the
+  // backend; a null `transport` means a CurlTransport of its own (tests pass
+  // tests/support/fake_transport.h). Retry delays (backoff, Retry-After) are timed on `clock`.
   OpenAiBackend(OpenAiOptions options, Logger& logger, Metrics& metrics,
-                Clock& clock = Clock::Real());
+                HttpTransport* transport = nullptr, Clock& clock = Clock::Real());
   // Stops the loop; requests still pending are answered with kUnavailable before it returns.
   ~OpenAiBackend() override;
   OpenAiBackend(const OpenAiBackend&) = delete;

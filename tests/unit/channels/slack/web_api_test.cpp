@@ -63,21 +63,21 @@ TEST(SlackWebApi, ResponseUrlMayAnswerPlainText) {
             SendOutcome::kPermanent);
 }
 
-// A scripted Web API: records calls, answers from a queue (then {"ok":true}).
-struct FakeSlack {
+// A scripted Web API transport: records calls, answers from a queue (then {"ok":true}).
+struct FakeSlack final : HttpTransport {
   std::mutex mutex;
   std::vector<HttpCall> calls;
   std::deque<HttpCallResult> answers;
-  HttpTransport Transport() {
-    return [this](const HttpCall& call) {
-      std::lock_guard lock(mutex);
-      calls.push_back(call);
-      if (answers.empty()) return Answer(200, R"({"ok":true,"ts":"9.9","user_id":"UBOT"})");
-      HttpCallResult r = answers.front();
-      answers.pop_front();
-      return r;
-    };
+  HttpTransport& Transport() { return *this; }
+  HttpCallResult Call(const HttpCall& call) override {
+    std::lock_guard lock(mutex);
+    calls.push_back(call);
+    if (answers.empty()) return Answer(200, R"({"ok":true,"ts":"9.9","user_id":"UBOT"})");
+    HttpCallResult r = answers.front();
+    answers.pop_front();
+    return r;
   }
+  void Start(HttpCall call, Done done) override { done(Call(call)); }
   static std::string Header(const HttpCall& call, const std::string& name) {
     for (const auto& [n, v] : call.headers) {
       if (n == name) return v;

@@ -14,9 +14,12 @@
 
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_transport.h"
+#include "tests/support/wait_for.h"
 
 namespace storybot::telegram {
 namespace {
+
+using test::WaitFor;
 
 using namespace std::chrono_literals;
 using test::FakeClock;
@@ -40,16 +43,11 @@ class WatchedClock final : public Clock {
   // Waits (bounded, real time) until some thread waits for a time still ahead, moves the clock
   // there, and returns that time. Empty when nothing waits within 5 s.
   std::optional<SteadyTime> AdvanceToNextWake() {
-    for (int i = 0; i < 5000; ++i) {
-      const SteadyTime wake{SteadyTime::duration(wake_.load())};
-      const SteadyTime now = SteadyNow();
-      if (wake > now) {
-        fake_.Advance(std::chrono::ceil<std::chrono::milliseconds>(wake - now));
-        return wake;
-      }
-      std::this_thread::sleep_for(1ms);
-    }
-    return std::nullopt;
+    const auto next = [this] { return SteadyTime{SteadyTime::duration(wake_.load())}; };
+    if (!WaitFor([&] { return next() > SteadyNow(); }, 5s, 1ms)) return std::nullopt;
+    const SteadyTime wake = next();
+    fake_.Advance(std::chrono::ceil<std::chrono::milliseconds>(wake - SteadyNow()));
+    return wake;
   }
 
  private:
@@ -84,10 +82,7 @@ class TelegramSenderTest : public ::testing::Test {
 
   // Bounded real wait for the sender's thread to reach the n-th request (not a time rule).
   bool WaitForRequests(std::size_t n) {
-    for (int i = 0; i < 5000 && transport_.count() < n; ++i) {
-      std::this_thread::sleep_for(1ms);
-    }
-    return transport_.count() >= n;
+    return WaitFor([&] { return transport_.count() >= n; }, 5s, 1ms);
   }
 
   std::vector<Clock::SteadyTime::duration> Times() {

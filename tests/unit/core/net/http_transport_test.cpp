@@ -8,9 +8,12 @@
 #include <future>
 
 #include "tests/support/fake_http_server.h"
+#include "tests/support/wait_for.h"
 
 namespace storybot {
 namespace {
+
+using test::WaitFor;
 
 using namespace std::chrono_literals;
 using test::FakeHttpServer;
@@ -126,9 +129,7 @@ TEST(CurlTransport, DestructionAnswersCallsInFlight) {
     HttpCall call;
     call.url = server.base_url() + "/slow";
     transport.Start(call, [promise](HttpCallResult r) { promise->set_value(r); });
-    for (int i = 0; i < 2000 && server.request_count() == 0; ++i) {
-      std::this_thread::sleep_for(1ms);  // bounded: until the request reached the server
-    }
+    ASSERT_TRUE(WaitFor([&] { return server.request_count() > 0; }, 2s, 1ms));
   }
   ASSERT_EQ(future.wait_for(0s), std::future_status::ready);
   const HttpCallResult r = future.get();

@@ -73,7 +73,7 @@ void Preview(const ExchangePtr& ex, StoryApiDeps& deps) {
                                          vars, deps.engine, random());
   story.trace_id = ex->trace_id;
   const std::int64_t chosen = prompt != nullptr ? prompt->id : 0;
-  deps.writer.Generate(std::move(story), [ex, chosen](Result<Story> written) {
+  deps.story_writer.Generate(std::move(story), [ex, chosen](Result<Story> written) {
     if (!written.ok()) return ReplyError(ex, written.error());
     boost::json::object out{{"story", written.value().text}, {"engine", written.value().engine}};
     if (chosen != 0) {

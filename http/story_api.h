@@ -16,10 +16,10 @@ namespace storybot::http {
 struct StoryApiDeps {
   PromptService& prompts;
   ChatStore& chats;
-  StoryBackend& writer;  // the StoryWriter: LLM with offline fallback
+  StoryBackend& story_writer;  // the StoryWriter: LLM with offline fallback
   EngineOptions engine;
-  WorkPool& pool;                     // for database reads
-  std::vector<std::string> channels;  // the channels that are on, for /api/stats
+  WorkPool& pool;                           // for database reads
+  std::vector<std::string> channels;        // the channels that are on, for /api/stats
   std::vector<std::string> known_channels;  // every channel, on or off: the conversations filter
 };
 

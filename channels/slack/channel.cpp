@@ -164,18 +164,18 @@ class SlackChannel : public ChannelModule {
         break;
     }
     const bool retry = !ex->request().Header("X-Slack-Retry-Num").empty();
-    context_.inbox.Deliver(slack::EventDedupeKey(e), slack::MessageFromEvent(e, ex->trace_id),
-                           [this, ex, retry](Result<EnqueueResult> stored) {
-                             if (!stored.ok())
-                               return ReplyError(ex, stored.error());  // Slack retries
-                             if (stored.value().duplicate) {
-                               context_.logger.Log(LogLevel::kDebug, "slack: event already stored",
-                                                   {{"event.action", std::string_view("duplicate")},
-                                                    {"storybot.slack.retry", retry}},
-                                                   ex->trace_id);
-                             }
-                             ex->Reply(JsonResponse(200, R"({"ok":true})"));
-                           });
+    context_.inbox.Accept(slack::EventDedupeKey(e), slack::MessageFromEvent(e, ex->trace_id),
+                          [this, ex, retry](Result<EnqueueResult> stored) {
+                            if (!stored.ok())
+                              return ReplyError(ex, stored.error());  // Slack retries
+                            if (stored.value().duplicate) {
+                              context_.logger.Log(LogLevel::kDebug, "slack: event already stored",
+                                                  {{"event.action", std::string_view("duplicate")},
+                                                   {"storybot.slack.retry", retry}},
+                                                  ex->trace_id);
+                            }
+                            ex->Reply(JsonResponse(200, R"({"ok":true})"));
+                          });
   }
 
   void HandleCommand(const ExchangePtr& ex) {
@@ -192,11 +192,11 @@ class SlackChannel : public ChannelModule {
     const Language language = DetectLanguage(c.text, "");
     // Help is about the command itself: answered at once, privately, with nothing stored.
     if (slack::IsHelpRequest(c.text)) return ex->Reply(Ephemeral(SlashHelp(language)));
-    context_.inbox.Deliver(slack::CommandDedupeKey(c), slack::MessageFromCommand(c, ex->trace_id),
-                           [ex, language](Result<EnqueueResult> stored) {
-                             if (!stored.ok()) return ReplyError(ex, stored.error());
-                             ex->Reply(Ephemeral(Text(BotText::kWriting, language)));
-                           });
+    context_.inbox.Accept(slack::CommandDedupeKey(c), slack::MessageFromCommand(c, ex->trace_id),
+                          [ex, language](Result<EnqueueResult> stored) {
+                            if (!stored.ok()) return ReplyError(ex, stored.error());
+                            ex->Reply(Ephemeral(Text(BotText::kWriting, language)));
+                          });
   }
 
   const ChannelContext context_;

@@ -1,7 +1,6 @@
 // The Telegram channel: POST /telegram/webhook (webhook mode) or a getUpdates loop (polling
 // mode), and replies through the Bot API.
 #include "channels/telegram/channel.h"
-#include "channels/telegram/channel_id.h"
 
 #include <boost/json.hpp>
 #include <future>
@@ -9,6 +8,7 @@
 
 #include "channels/channel_module.h"
 #include "channels/telegram/bot_api.h"
+#include "channels/telegram/channel_id.h"
 #include "channels/telegram/poller.h"
 #include "channels/telegram/settings.h"
 #include "channels/telegram/telegram_sender.h"
@@ -84,11 +84,11 @@ class TelegramChannel final : public ChannelModule {
     if (!update.value().handled) return ex->Reply(JsonResponse(200, R"({"ok":true})"));
     InboundMessage message = std::move(update.value().message);
     message.trace_id = ex->trace_id;
-    context_.inbox.Deliver(std::to_string(update.value().update_id), std::move(message),
-                           [ex](Result<EnqueueResult> stored) {
-                             if (!stored.ok()) return ReplyError(ex, stored.error());
-                             ex->Reply(JsonResponse(200, R"({"ok":true})"));
-                           });
+    context_.inbox.Accept(std::to_string(update.value().update_id), std::move(message),
+                          [ex](Result<EnqueueResult> stored) {
+                            if (!stored.ok()) return ReplyError(ex, stored.error());
+                            ex->Reply(JsonResponse(200, R"({"ok":true})"));
+                          });
   }
 
   // Waits until every update of the batch is committed (or found to be a duplicate).
@@ -99,8 +99,8 @@ class TelegramChannel final : public ChannelModule {
       committed.push_back(promise->get_future());
       InboundMessage message = update.message;
       message.trace_id = NewTraceIdForPoll();
-      context_.inbox.Deliver(std::to_string(update.update_id), std::move(message),
-                             [promise](Result<EnqueueResult> r) { promise->set_value(r.ok()); });
+      context_.inbox.Accept(std::to_string(update.update_id), std::move(message),
+                            [promise](Result<EnqueueResult> r) { promise->set_value(r.ok()); });
     }
     bool all = true;
     for (auto& f : committed) all = f.get() && all;

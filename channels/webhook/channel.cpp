@@ -240,7 +240,7 @@ class WebhookChannel final : public ChannelModule, public ReplySender {
       std::lock_guard lock(mutex_);
       waiters_.emplace(key, Waiter{ex, name, 0, {}});
     }
-    context_.inbox.Deliver(
+    context_.inbox.Accept(
         key, std::move(message), [this, ex, key, name, sync](Result<EnqueueResult> r) {
           if (!r.ok()) {
             if (sync) DropWaiter(key, ex);

@@ -2,7 +2,7 @@
 
 namespace storybot {
 
-void Inbox::Deliver(const std::string& dedupe_key, InboundMessage message,
+void Inbox::Accept(const std::string& dedupe_key, InboundMessage message,
                     std::function<void(Result<EnqueueResult>)> done) {
   auto shared = std::make_shared<InboundMessage>(std::move(message));
   store_.Enqueue(

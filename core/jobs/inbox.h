@@ -17,9 +17,11 @@ class Inbox {
   Inbox(ChatStore& store, JobRunner& runner, Metrics& metrics, Logger& logger)
       : store_(store), runner_(runner), metrics_(metrics), logger_(logger) {}
 
-  // `done` runs on the database writer's thread: keep it short (reply, then return).
-  void Deliver(const std::string& dedupe_key, InboundMessage message,
-               std::function<void(Result<EnqueueResult>)> done);
+  // Accepts an inbound delivery: commits it (de-duplicated by `dedupe_key`), then calls `done`,
+  // and only then may the channel acknowledge it. `done` runs on the database writer's thread:
+  // keep it short (reply, then return).
+  void Accept(const std::string& dedupe_key, InboundMessage message,
+              std::function<void(Result<EnqueueResult>)> done);
 
  private:
   ChatStore& store_;

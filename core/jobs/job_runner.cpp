@@ -23,12 +23,12 @@ std::chrono::milliseconds Backoff(std::chrono::milliseconds first, std::chrono::
 
 }  // namespace
 
-JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& writer,
+JobRunner::JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& story_writer,
                      std::map<std::string, ReplySender*> senders, EngineOptions engine,
                      Metrics& metrics, Logger& logger, JobRunnerOptions options)
     : store_(store),
       prompts_(prompts),
-      writer_(writer),
+      story_writer_(story_writer),
       senders_(std::move(senders)),
       engine_(std::move(engine)),
       metrics_(metrics),
@@ -207,8 +207,8 @@ void JobRunner::Process(Job job) {
   if (auto sender = senders_.find(job.message.channel); sender != senders_.end()) {
     sender->second->StartedWriting(job.message);
   }
-  writer_.Generate(std::move(decision.story), [this, job = std::move(job), update,
-                                               language](Result<Story> story) mutable {
+  story_writer_.Generate(std::move(decision.story), [this, job = std::move(job), update,
+                                                     language](Result<Story> story) mutable {
     if (story.ok()) {
       job.engine = story.value().engine;  // after an LLM fallback: "offline"
       return Reply(std::move(job), story.value().text, update);

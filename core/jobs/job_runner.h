@@ -49,7 +49,7 @@ struct JobRunnerOptions {
 class JobRunner {
  public:
   // Every reference must outlive the runner; `senders` maps a channel name to its sender.
-  JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& writer,
+  JobRunner(ChatStore& store, PromptService& prompts, StoryBackend& story_writer,
             std::map<std::string, ReplySender*> senders, EngineOptions engine, Metrics& metrics,
             Logger& logger, JobRunnerOptions options);
   ~JobRunner();
@@ -80,7 +80,8 @@ class JobRunner {
     bool needs_worker;  // deciding or writing a story: counts against `workers`
     bool held;          // waiting to retry a store call
   };
-  // A store call that must succeed before the job moves on; `done` runs on the writer's thread.
+  // A store call that must succeed before the job moves on; `done` runs on the database
+  // writer's thread (core/storage/group_commit.h).
   using StoreCall = std::function<void(const Job&, std::function<void(Status)> done)>;
 
   void Loop();
@@ -100,7 +101,7 @@ class JobRunner {
 
   ChatStore& store_;
   PromptService& prompts_;
-  StoryBackend& writer_;
+  StoryBackend& story_writer_;
   std::map<std::string, ReplySender*> senders_;
   EngineOptions engine_;
   Metrics& metrics_;

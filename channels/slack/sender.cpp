@@ -1,5 +1,7 @@
 #include "channels/slack/sender.h"
 
+#include <algorithm>
+
 #include "channels/slack/inbound.h"
 #include "channels/slack/text.h"
 
@@ -15,11 +17,10 @@ SendResult SlackSender::SendNow(const OutboundReply& reply) {
     return {SendOutcome::kPermanent, "slack reply without a channel in its context", 0};
   }
   const std::vector<std::string> pieces = EscapeAndSplit(reply.text);
-  std::size_t next = 0;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = posted_.find(reply.delivery_key); it != posted_.end()) next = it->second;
-  }
+  // Pieces an earlier attempt posted are skipped: the job runner stores their count with the
+  // attempt (core/jobs/job_runner.cpp), so a retry, even after a restart, posts only the rest.
+  std::size_t next =
+      std::min(pieces.size(), static_cast<std::size_t>(std::max(0, reply.pieces_sent)));
   bool via_response_url = false;
   ApiOutcome outcome;
   for (; next < pieces.size(); ++next) {
@@ -40,13 +41,9 @@ SendResult SlackSender::SendNow(const OutboundReply& reply) {
     }
     if (outcome.result.outcome != SendOutcome::kSent) break;
   }
-  std::lock_guard lock(mutex_);
-  if (outcome.result.outcome == SendOutcome::kRetry && next > 0) {
-    posted_[reply.delivery_key] = next;
-  } else {
-    posted_.erase(reply.delivery_key);
-  }
-  return outcome.result;
+  SendResult result = outcome.result;
+  result.pieces_sent = static_cast<int>(next);
+  return result;
 }
 
 }  // namespace storybot::slack

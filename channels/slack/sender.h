@@ -4,12 +4,11 @@
 // response_url when the bot may not post in the channel (not_in_channel, channel_not_found).
 //
 // Calls block, so they run on the sender's own threads (not the job runner's). When a reply is
-// split and a later piece fails, the pieces already posted are remembered (in memory, by
-// delivery key), so the runner's retry does not post them twice.
+// split and a later piece fails, the result says how many pieces were posted; the job runner
+// stores that with the attempt and passes it back (OutboundReply::pieces_sent), so a retry, even
+// after a restart, does not post them twice.
 #include <cstddef>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 
 #include "channels/slack/web_api.h"
@@ -36,8 +35,6 @@ class SlackSender : public ReplySender {
  private:
   SlackWebApi& api_;
   Logger& logger_;
-  std::mutex mutex_;
-  std::map<std::string, std::size_t> posted_;  // delivery key → pieces already posted
   WorkPool pool_;  // last: its threads stop before the members they use go away
 };
 

@@ -157,7 +157,12 @@ TEST(SlackSender, RetryDoesNotRepostPiecesAlreadySent) {
   const SendResult first = sender.SendNow(Reply(story, {"C1", "", ""}));
   EXPECT_EQ(first.outcome, SendOutcome::kRetry);
   EXPECT_EQ(first.retry_after_s, 7);
-  EXPECT_EQ(sender.SendNow(Reply(story, {"C1", "", ""})).outcome, SendOutcome::kSent);
+  EXPECT_EQ(first.pieces_sent, 1);  // the job runner stores this with the attempt
+  // The retry (here by a new sender, as after a restart) gets the stored count back.
+  SlackSender restarted(api, *logger, 1);
+  OutboundReply retry = Reply(story, {"C1", "", ""});
+  retry.pieces_sent = first.pieces_sent;
+  EXPECT_EQ(restarted.SendNow(retry).outcome, SendOutcome::kSent);
   ASSERT_EQ(fake.calls.size(), 3u);
   EXPECT_EQ(FakeSlack::Body(fake.calls[2]).at("text").as_string()[0], 'b');
 }

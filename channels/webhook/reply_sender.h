@@ -3,6 +3,7 @@
 // answer, channels/webhook/waiting_room.h) or, when the request named a callback_url, into the
 // callback outbox (channels/webhook/callback_dispatcher.h), which owns its delivery from then on.
 // Thread-safe.
+#include <boost/json/object.hpp>
 #include <functional>
 #include <string>
 

@@ -36,7 +36,7 @@ class WebhookChannel final : public ChannelModule {
       : context_(context),
         registry_(context.integrations),
         dispatcher_(context.integrations, registry_, context.logger,
-                    CallbackOptionsFrom(context.config)),
+                    CallbackOptionsFrom(context.config), clock_),
         pool_(2),
         waiting_(clock_, std::chrono::seconds(context.config.webhook.sync_timeout_s)),
         sender_(context.integrations, waiting_, dispatcher_, pool_,

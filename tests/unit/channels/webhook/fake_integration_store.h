@@ -2,6 +2,8 @@
 // An in-memory IntegrationStore (core/integrations.h) for the webhook channel's unit tests: the
 // integrations, the callback outbox and the jobs a test puts in, with failures it switches on.
 // Writes answer at once, on the caller's thread. Thread-safe.
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -54,6 +56,7 @@ class FakeIntegrationStore final : public IntegrationStore {
       std::lock_guard lock(mutex_);
       updates.push_back(record);
     }
+    updated_.notify_all();
     done({});
   }
   Result<std::vector<CallbackRecord>> PendingCallbacks() override {
@@ -97,9 +100,17 @@ class FakeIntegrationStore final : public IntegrationStore {
     std::lock_guard lock(mutex_);
     return updates;
   }
+  // Waits (at most `timeout`, real time) until `n` updates have been made; all of them.
+  std::vector<CallbackRecord> WaitForUpdates(
+      std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    updated_.wait_for(lock, timeout, [&] { return updates.size() >= n; });
+    return updates;
+  }
 
  private:
   std::mutex mutex_;
+  std::condition_variable updated_;
 };
 
 }  // namespace storybot::test

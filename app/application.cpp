@@ -16,6 +16,7 @@
 #include "core/storage/file_modes.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
+#include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/story/openai_backend.h"
@@ -42,6 +43,7 @@ struct Application::Parts {
   std::unique_ptr<PromptService> prompts;
   std::unique_ptr<GroupCommitWriter> writer;
   std::unique_ptr<SqliteChatStore> chats;
+  std::unique_ptr<SqliteIntegrationStore> integrations;
   std::unique_ptr<WorkPool> pool;
   OfflineStoryteller offline;
   std::unique_ptr<StoryWriter> story_writer;
@@ -135,6 +137,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   p->prompt_store = std::make_unique<SqlitePromptStore>(*p->database, p->writer.get());
   p->prompts = std::make_unique<PromptService>(*p->prompt_store);
   p->chats = std::make_unique<SqliteChatStore>(*p->database, *p->writer);
+  p->integrations = std::make_unique<SqliteIntegrationStore>(*p->database, *p->writer);
   p->pool = std::make_unique<WorkPool>(2);
 
   if (!config.llm.base_url.empty()) {
@@ -158,9 +161,8 @@ Result<std::unique_ptr<Application>> Application::Create(
                                         *p->logger, job_options);
   p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
 
-  const channels::ChannelContext context{p->config,    *p->inbox,  *p->chats,
-                                         *p->database, *p->writer, *p->metrics,
-                                         *p->logger,   *p->pool,   p->prompts.get()};
+  const channels::ChannelContext context{p->config,   *p->inbox,  *p->chats, *p->integrations,
+                                         *p->metrics, *p->logger, *p->pool,  p->prompts.get()};
   for (const channels::ChannelRegistration& known : KnownChannels()) {
     if (auto channel = known.make(context)) {
       p->jobs->RegisterSender(channel->id(), channel->sender());

@@ -11,13 +11,12 @@
 #include "core/channel_id.h"
 #include "core/chat.h"
 #include "core/config.h"
+#include "core/integrations.h"
 #include "core/jobs/chat_store.h"
 #include "core/jobs/inbox.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
-#include "core/storage/database.h"
-#include "core/storage/group_commit.h"
 #include "core/work_pool.h"
 #include "http/router.h"
 
@@ -28,8 +27,7 @@ struct ChannelContext {
   const Config& config;  // a channel reads its own settings from config.values (its settings.h)
   Inbox& inbox;
   ChatStore& chats;
-  Database& database;
-  GroupCommitWriter& writer;
+  IntegrationStore& integrations;  // the webhook channel's integrations and callback outbox
   Metrics& metrics;
   Logger& logger;
   WorkPool& pool;                    // short blocking work (database reads)

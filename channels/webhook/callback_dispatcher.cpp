@@ -6,22 +6,14 @@
 #include "channels/webhook/signature.h"
 
 namespace storybot::webhook {
-namespace {
-
-std::int64_t UnixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 CallbackDispatcher::CallbackDispatcher(IntegrationStore& store, const IntegrationRegistry& registry,
-                                       Logger& logger, CallbackOptions options)
+                                       Logger& logger, CallbackOptions options, Clock& clock)
     : store_(store),
       registry_(registry),
       logger_(logger),
       options_(options),
+      clock_(clock),
       pool_(options.senders) {}
 
 CallbackDispatcher::~CallbackDispatcher() { Stop(); }
@@ -40,7 +32,7 @@ std::chrono::milliseconds CallbackDispatcher::Backoff(const CallbackOptions& opt
 Status CallbackDispatcher::Start() {
   auto pending = store_.PendingCallbacks();
   if (!pending.ok()) return pending.error();
-  const std::int64_t now = UnixNow();
+  const std::int64_t now = clock_.UnixSeconds();
   for (CallbackRecord& r : pending.value()) {
     if (now > r.give_up_at) {
       // The window ended while storybot was down: no attempt after it (docs/webhooks.md).
@@ -52,8 +44,9 @@ Status CallbackDispatcher::Start() {
       Persist(std::move(r));
       continue;
     }
-    const Clock::time_point due{std::chrono::seconds(r.next_attempt_at)};
-    Schedule(std::move(r), due);
+    // Stored as wall time; waited for on steady time (a past time is due at once).
+    const auto wait = std::chrono::seconds(r.next_attempt_at) - clock_.WallNow().time_since_epoch();
+    Schedule(std::move(r), clock_.SteadyNow() + wait);
   }
   thread_ = std::thread([this] { Loop(); });
   return {};
@@ -72,18 +65,18 @@ void CallbackDispatcher::Stop() {
 }
 
 void CallbackDispatcher::Enqueue(CallbackRecord record, std::function<void(Status)> done) {
-  const std::int64_t now = UnixNow();
+  const std::int64_t now = clock_.UnixSeconds();
   record.state = "pending";
   record.attempts = 0;
   record.next_attempt_at = now;
   record.give_up_at = now + options_.retry_window_s;
   store_.AddCallback(record, [this, record, done = std::move(done)](Status stored) mutable {
-    if (stored.ok()) Schedule(std::move(record), Clock::now());
+    if (stored.ok()) Schedule(std::move(record), clock_.SteadyNow());
     done(std::move(stored));
   });
 }
 
-void CallbackDispatcher::Schedule(CallbackRecord record, Clock::time_point due,
+void CallbackDispatcher::Schedule(CallbackRecord record, Clock::SteadyTime due,
                                   int write_failures) {
   {
     std::lock_guard lock(mutex_);
@@ -103,14 +96,14 @@ void CallbackDispatcher::Persist(CallbackRecord record, int failures) {
                  {"storybot.integration", std::string_view(record.integration)},
                  {"storybot.outcome", std::string_view(record.state)},
                  {"labels.write_failures", static_cast<std::int64_t>(failures + 1)}});
-    Schedule(std::move(record), Clock::now() + delay, failures + 1);
+    Schedule(std::move(record), clock_.SteadyNow() + delay, failures + 1);
   });
 }
 
 void CallbackDispatcher::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const auto now = Clock::now();
+    const auto now = clock_.SteadyNow();
     while (!due_.empty() && due_.begin()->first <= now) {
       Due due = std::move(due_.begin()->second);
       due_.erase(due_.begin());
@@ -126,14 +119,14 @@ void CallbackDispatcher::Loop() {
     if (due_.empty()) {
       wake_.wait(lock);
     } else {
-      wake_.wait_until(lock, due_.begin()->first);
+      clock_.WaitUntil(wake_, lock, due_.begin()->first);
     }
   }
 }
 
 void CallbackDispatcher::Attempt(CallbackRecord record) {
   if (cancel_) return;
-  const std::int64_t now = UnixNow();
+  const std::int64_t now = clock_.UnixSeconds();
   std::optional<Integration> integration = registry_.Find(record.integration);
   CallbackResult result;
   if (!integration) {
@@ -177,9 +170,10 @@ void CallbackDispatcher::Attempt(CallbackRecord record) {
       auto delay = Backoff(options_, record.attempts);
       delay =
           std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(result.retry_after_s));
-      const auto due = Clock::now() + delay;
-      const std::int64_t due_s =
-          std::chrono::duration_cast<std::chrono::seconds>(due.time_since_epoch()).count();
+      const std::int64_t due_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                     (clock_.WallNow() + delay).time_since_epoch())
+                                     .count();
+      const Clock::SteadyTime due = clock_.SteadyNow() + delay;
       if (due_s > record.give_up_at) {
         record.state = "expired";
         break;

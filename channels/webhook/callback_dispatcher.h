@@ -8,7 +8,9 @@
 // `first_retry`, capped at `max_retry`) until `retry_window_s` has passed since the first
 // attempt; 410 ends it as "disabled", other 3xx/4xx as "failed", SSRF refusals as "refused".
 // Outbox rows survive restarts (Start() reloads the pending ones, and expires those whose window
-// ended while storybot was down). Thread-safe.
+// ended while storybot was down). Times come from `clock` (core/clock.h): the outbox stores wall
+// time (unix seconds), the schedule waits on steady time, so tests move both with a FakeClock.
+// Thread-safe.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,6 +20,7 @@
 #include <thread>
 
 #include "channels/webhook/integration_registry.h"
+#include "core/clock.h"
 #include "core/integrations.h"
 #include "core/logging.h"
 #include "core/work_pool.h"
@@ -36,7 +39,7 @@ struct CallbackOptions {
 class CallbackDispatcher {
  public:
   CallbackDispatcher(IntegrationStore& store, const IntegrationRegistry& registry, Logger& logger,
-                     CallbackOptions options);
+                     CallbackOptions options, Clock& clock = Clock::Real());
   ~CallbackDispatcher();
 
   Status Start();  // reloads pending callbacks; starts the timer thread
@@ -50,13 +53,12 @@ class CallbackDispatcher {
   static std::chrono::milliseconds Backoff(const CallbackOptions& options, int attempts);
 
  private:
-  using Clock = std::chrono::system_clock;
   // What is due: an attempt, or only the write of a record whose state could not be stored.
   struct Due {
     CallbackRecord record;
     int write_failures = -1;  // >= 0: a write to retry, after that many failures
   };
-  void Schedule(CallbackRecord record, Clock::time_point due, int write_failures = -1);
+  void Schedule(CallbackRecord record, Clock::SteadyTime due, int write_failures = -1);
   void Loop();
   void Attempt(CallbackRecord record);
   // Stores `record`'s state. A write that fails is logged and retried with backoff (up to a
@@ -69,12 +71,13 @@ class CallbackDispatcher {
   const IntegrationRegistry& registry_;
   Logger& logger_;
   CallbackOptions options_;
+  Clock& clock_;
   WorkPool pool_;
   std::atomic<bool> cancel_{false};
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::multimap<Clock::time_point, Due> due_;
+  std::multimap<Clock::SteadyTime, Due> due_;
   bool stopping_ = false;
   std::thread thread_;
 };

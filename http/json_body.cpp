@@ -4,7 +4,6 @@
 #include <boost/json.hpp>
 
 namespace storybot::http {
-namespace {
 
 bool IsJsonContentType(std::string_view type) {
   const std::string_view media = type.substr(0, type.find(';'));
@@ -14,8 +13,6 @@ bool IsJsonContentType(std::string_view type) {
   }
   return lower == "application/json";
 }
-
-}  // namespace
 
 std::optional<boost::json::object> ReadJsonObject(const ExchangePtr& ex,
                                                   std::initializer_list<std::string_view> allowed) {

@@ -11,6 +11,9 @@
 
 namespace storybot::http {
 
+// "application/json", any case, parameters (charset) ignored.
+bool IsJsonContentType(std::string_view type);
+
 // Replies with the error itself and returns nullopt on failure.
 std::optional<boost::json::object> ReadJsonObject(const ExchangePtr& ex,
                                                   std::initializer_list<std::string_view> allowed);

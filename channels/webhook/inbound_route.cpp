@@ -4,6 +4,7 @@
 #include "channels/webhook/inbound_message.h"
 #include "channels/webhook/request_auth.h"
 #include "channels/webhook/submission_checks.h"
+#include "http/json_body.h"
 
 namespace storybot::webhook {
 
@@ -12,7 +13,7 @@ void InboundRoute::Handle(const http::ExchangePtr& ex) {
   std::optional<Integration> integration =
       AuthenticateRequest(ex, rq.body, parts_.registry, parts_.logger, parts_.clock);
   if (!integration) return;
-  if (!IsJsonContentType(rq.Header("Content-Type"))) {
+  if (!http::IsJsonContentType(rq.Header("Content-Type"))) {
     return http::ReplyError(ex, 415, "unsupported_media_type",
                             "send the body as Content-Type: application/json");
   }

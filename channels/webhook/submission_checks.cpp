@@ -8,14 +8,6 @@
 
 namespace storybot::webhook {
 
-bool IsJsonContentType(std::string_view type) {
-  std::string lower;
-  for (char c : type.substr(0, type.find(';'))) {
-    if (c != ' ') lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return lower == "application/json";
-}
-
 Status CheckCallbackAtSubmission(const std::string& url, const Integration& integration) {
   auto parsed = ParseCallbackUrl(url);
   if (!parsed.ok()) return InvalidArgument("callback_url: " + parsed.error().message);

@@ -11,9 +11,6 @@
 
 namespace storybot::webhook {
 
-// "application/json", any case, parameters (charset) ignored.
-bool IsJsonContentType(std::string_view type);
-
 // A callback target the integration may not use is refused at submission (kInvalidArgument,
 // 400) when that is decidable without DNS: IP literals and localhost. Names are checked again,
 // resolved, at send (channels/webhook/callback_dispatcher.cpp).

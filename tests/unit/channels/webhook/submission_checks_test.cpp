@@ -1,5 +1,5 @@
-// Checks of an inbound request beyond its body: content type, callback target at submission,
-// and the prompt it names.
+// Checks of an inbound request beyond its body: the callback target at submission and the
+// prompt it names (the content type: tests/unit/http/json_body_test.cpp).
 #include "channels/webhook/submission_checks.h"
 
 #include <gtest/gtest.h>
@@ -10,14 +10,6 @@
 
 namespace storybot::webhook {
 namespace {
-
-TEST(WebhookSubmissionChecksTest, JsonContentTypesInAnyCase) {
-  EXPECT_TRUE(IsJsonContentType("application/json"));
-  EXPECT_TRUE(IsJsonContentType("Application/JSON; charset=utf-8"));
-  EXPECT_FALSE(IsJsonContentType("text/plain"));
-  EXPECT_FALSE(IsJsonContentType(""));
-  EXPECT_FALSE(IsJsonContentType("application/json-patch+json"));
-}
 
 TEST(WebhookSubmissionChecksTest, CallbackTargetsDecidableWithoutDnsAreCheckedAtSubmission) {
   Integration open;

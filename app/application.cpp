@@ -22,6 +22,7 @@
 #include "core/story/openai_backend.h"
 #include "core/story/story_writer.h"
 #include "core/work_pool.h"
+#include "http/jobs_api.h"
 #include "http/middleware.h"
 #include "http/prompts_api.h"
 #include "http/router.h"
@@ -189,6 +190,8 @@ Result<std::unique_ptr<Application>> Application::Create(
   }
   http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
+  http::AddJobRoutes(p->router,
+                     {*p->chats, *p->pool, [jobs](Job job) { jobs->Requeue(std::move(job)); }});
   std::vector<std::string> channel_names;
   for (const auto& channel : p->channels) channel_names.push_back(channel->id().str());
   http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool,

@@ -60,6 +60,24 @@ struct Conversation {
   std::vector<ConversationMessage> messages;  // the newest ones, oldest first
 };
 
+// An unfinished or given-up job as the admin sees it (GET /api/jobs). `state` is derived:
+// "waiting" (pending, not tried yet), "retrying" (pending after a failed send), "dead" (gave up
+// after the last attempt) or "failed" (the channel refused for good).
+struct JobSummary {
+  std::int64_t id = 0;
+  std::string channel;
+  std::string chat_id;
+  std::string state;
+  int attempts = 0;
+  std::string last_error;  // empty: none
+  std::string trace_id;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// The states ListJobs filters on (JobSummary::state).
+inline constexpr const char* kJobListStates[] = {"waiting", "retrying", "dead", "failed"};
+
 struct ChatStats {
   std::int64_t conversations = 0;
   std::vector<std::pair<std::string, std::int64_t>> messages_by_channel;
@@ -87,6 +105,16 @@ class ChatStore {
                           const std::string& error, std::function<void(Status)> done) = 0;
   virtual void Finish(std::int64_t job_id, JobEnd end, const std::string& error,
                       std::function<void(Status)> done) = 0;
+
+  // Jobs in `state` (one of kJobListStates; empty: all four), newest first.
+  virtual Result<std::vector<JobSummary>> ListJobs(const std::string& state, int limit) = 0;
+  // A dead or failed job back to pending with no attempts counted; `done` gets the job to run
+  // (its saved reply and the pieces already sent kept: nothing is written or sent twice).
+  // kNotFound for an unknown id, kConflict when the job is not dead or failed.
+  virtual void Requeue(std::int64_t job_id, std::function<void(Result<Job>)> done) = 0;
+  // Discards a dead or failed job: it leaves every list but keeps its row, so a redelivery of
+  // the same message is still recognised as a duplicate. Errors as for Requeue.
+  virtual void Discard(std::int64_t job_id, std::function<void(Status)> done) = 0;
 
   virtual Result<std::vector<Conversation>> RecentConversations(int limit,
                                                                 const std::string& channel) = 0;

@@ -72,6 +72,19 @@ void JobRunner::Submit(Job job) {
   wake_.notify_one();
 }
 
+void JobRunner::Requeue(Job job) {
+  logger_.Log(LogLevel::kInfo, "job requeued by an admin",
+              {{"event.action", std::string_view("job_requeued")},
+               {"storybot.channel", std::string_view(job.message.channel)},
+               {"storybot.job_id", job.id}},
+              job.message.trace_id);
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+  }
+  Submit(std::move(job));
+}
+
 void JobRunner::Stop(std::chrono::milliseconds grace) {
   {
     std::unique_lock lock(mutex_);

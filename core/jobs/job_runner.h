@@ -62,6 +62,9 @@ class JobRunner {
   Status Start();
   // A job whose delivery has just been committed.
   void Submit(Job job);
+  // A dead or failed job an admin put back to pending (ChatStore::Requeue): it runs now, after
+  // any job its chat is running. While stopping it stays pending in the store for the next start.
+  void Requeue(Job job);
   // Starts nothing new; waits up to `grace` for running jobs. Unfinished ones stay pending in the
   // store and resume at the next start.
   void Stop(std::chrono::milliseconds grace);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <boost/json.hpp>
+#include <stdexcept>
 
 #include "core/clock.h"
 
@@ -44,6 +45,34 @@ void AddMessage(SQLite::Database& db, std::int64_t conversation, const std::stri
   insert.bind(4, in_story ? 1 : 0);
   insert.bind(5, now);
   insert.exec();
+}
+
+// The WHERE clause of a job list in `state` (validated by the caller; empty: every listed state).
+const char* JobStateFilter(const std::string& state) {
+  if (state == "waiting") return "state = 'pending' AND attempts = 0";
+  if (state == "retrying") return "state = 'pending' AND attempts > 0";
+  if (state == "dead") return "state = 'dead'";
+  if (state == "failed") return "state = 'failed'";
+  return "state IN ('pending', 'dead', 'failed')";
+}
+
+Error JobNotFound(std::int64_t job_id) {
+  return NotFound("job " + std::to_string(job_id) + " does not exist");
+}
+
+// Admin actions on a job apply only to the ones that gave up: a discarded job is gone (not
+// found), a pending or done one is in the wrong state.
+std::optional<Error> CheckGivenUp(SQLite::Database& db, std::int64_t job_id) {
+  SQLite::Statement q(db, "SELECT state FROM deliveries WHERE id = ?");
+  q.bind(1, job_id);
+  if (!q.executeStep()) return JobNotFound(job_id);
+  const std::string state = q.getColumn(0).getString();
+  if (state == "discarded") return JobNotFound(job_id);
+  if (state != "dead" && state != "failed") {
+    return Error{ErrorCode::kConflict,
+                 "job " + std::to_string(job_id) + " is " + state + ", not dead or failed"};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -266,6 +295,87 @@ void SqliteChatStore::Finish(std::int64_t job_id, JobEnd end, const std::string&
         q.exec();
       },
       std::move(done));
+}
+
+Result<std::vector<JobSummary>> SqliteChatStore::ListJobs(const std::string& state, int limit) {
+  std::vector<JobSummary> out;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    SQLite::Statement q(db, std::string("SELECT id, channel, chat_id, state, attempts, last_error, "
+                                        "message, created_at, updated_at FROM deliveries WHERE ") +
+                                JobStateFilter(state) + " ORDER BY id DESC LIMIT ?");
+    q.bind(1, limit);
+    while (q.executeStep()) {
+      JobSummary job;
+      job.id = q.getColumn(0).getInt64();
+      job.channel = q.getColumn(1).getString();
+      job.chat_id = q.getColumn(2).getString();
+      job.state = q.getColumn(3).getString();
+      job.attempts = q.getColumn(4).getInt();
+      if (job.state == "pending") job.state = job.attempts == 0 ? "waiting" : "retrying";
+      if (!q.getColumn(5).isNull()) job.last_error = q.getColumn(5).getString();
+      // The trace id lives in the stored message; an unreadable one still lists the job.
+      if (auto message = MessageFromJson(q.getColumn(6).getString()); message.ok()) {
+        job.trace_id = message.value().trace_id;
+      }
+      job.created_at = q.getColumn(7).getString();
+      job.updated_at = q.getColumn(8).getString();
+      out.push_back(std::move(job));
+    }
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+void SqliteChatStore::Requeue(std::int64_t job_id, std::function<void(Result<Job>)> done) {
+  auto result = std::make_shared<Result<Job>>(JobNotFound(job_id));
+  writer_.Submit(
+      [job_id, result](SQLite::Database& db) {
+        if (auto refused = CheckGivenUp(db, job_id)) {
+          *result = *refused;
+          return;
+        }
+        SQLite::Statement requeue(db,
+                                  "UPDATE deliveries SET state = 'pending', attempts = 0, "
+                                  "last_error = NULL, updated_at = ? WHERE id = ?");
+        requeue.bind(1, NowRfc3339());
+        requeue.bind(2, job_id);
+        requeue.exec();
+        SQLite::Statement q(
+            db, "SELECT dedupe_key, message, reply, pieces_sent FROM deliveries WHERE id = ?");
+        q.bind(1, job_id);
+        q.executeStep();
+        Result<InboundMessage> message = MessageFromJson(q.getColumn(1).getString());
+        if (!message.ok()) throw std::runtime_error(message.error().message);  // undoes it
+        Job job{job_id, q.getColumn(0).getString(), std::move(message).value(), 0, std::nullopt};
+        if (!q.getColumn(2).isNull()) job.reply = q.getColumn(2).getString();
+        job.pieces_sent = q.getColumn(3).getInt();
+        *result = std::move(job);
+      },
+      [result, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(status.error());
+        done(std::move(*result));
+      });
+}
+
+void SqliteChatStore::Discard(std::int64_t job_id, std::function<void(Status)> done) {
+  auto result = std::make_shared<Status>();
+  writer_.Submit(
+      [job_id, result](SQLite::Database& db) {
+        if (auto refused = CheckGivenUp(db, job_id)) {
+          *result = *refused;
+          return;
+        }
+        SQLite::Statement q(
+            db, "UPDATE deliveries SET state = 'discarded', updated_at = ? WHERE id = ?");
+        q.bind(1, NowRfc3339());
+        q.bind(2, job_id);
+        q.exec();
+      },
+      [result, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(status);
+        done(*result);
+      });
 }
 
 Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(int limit,

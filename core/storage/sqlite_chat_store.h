@@ -23,6 +23,9 @@ class SqliteChatStore final : public ChatStore {
                   std::function<void(Status)> done) override;
   void Finish(std::int64_t job_id, JobEnd end, const std::string& error,
               std::function<void(Status)> done) override;
+  Result<std::vector<JobSummary>> ListJobs(const std::string& state, int limit) override;
+  void Requeue(std::int64_t job_id, std::function<void(Result<Job>)> done) override;
+  void Discard(std::int64_t job_id, std::function<void(Status)> done) override;
   Result<std::vector<Conversation>> RecentConversations(int limit,
                                                         const std::string& channel) override;
   Result<ChatStats> Stats() override;

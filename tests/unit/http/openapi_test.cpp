@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "channels/webhook/admin_api.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/storage/database.h"
@@ -14,7 +15,7 @@
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/work_pool.h"
-#include "channels/webhook/admin_api.h"
+#include "http/jobs_api.h"
 #include "http/prompts_api.h"
 #include "http/story_api.h"
 #include "http/system_api.h"
@@ -67,6 +68,7 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   SqliteChatStore chats(*db.value(), *writer.value());
   OfflineStoryteller offline;
   AddStoryRoutes(router, {prompts, chats, offline, {}, pool, {}});
+  AddJobRoutes(router, {chats, pool, [](Job) {}});
   SqliteIntegrationStore integration_store(*db.value(), *writer.value());
   webhook::IntegrationRegistry integrations(integration_store);
   AddIntegrationRoutes(router, integrations, pool);

@@ -125,6 +125,15 @@ class FaultyStore final : public ChatStore {
     return store_.RecentConversations(limit, channel);
   }
   Result<ChatStats> Stats() override { return store_.Stats(); }
+  Result<std::vector<JobSummary>> ListJobs(const std::string& state, int limit) override {
+    return store_.ListJobs(state, limit);
+  }
+  void Requeue(std::int64_t id, std::function<void(Result<Job>)> done) override {
+    store_.Requeue(id, std::move(done));
+  }
+  void Discard(std::int64_t id, std::function<void(Status)> done) override {
+    store_.Discard(id, std::move(done));
+  }
 
  private:
   ChatStore& store_;
@@ -265,6 +274,35 @@ TEST_F(JobRunnerTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(store_->Stats().value().jobs_dead, 1);
   EXPECT_EQ(sender_.failed_attempts, 3);
   EXPECT_NE(metrics_->Render().find("storybot_jobs_dead_total 1"), std::string::npos);
+}
+
+// An admin's retry (POST /api/jobs/{id}/retry): the dead job is committed as pending, handed to
+// the running runner and answered once with the story written before, with every attempt again.
+TEST_F(JobRunnerTest, ARequeuedDeadJobIsSentOnceWithItsStoryAndFullAttempts) {
+  sender_.failures = 3;
+  JobRunnerOptions options;
+  options.max_attempts = 3;
+  StartRunner(options);
+  const std::int64_t id = Deliver("k", "c", "owls").job_id;
+  ASSERT_TRUE(Eventually([&] { return store_->Stats().value().jobs_dead == 1; }));
+  ASSERT_TRUE(Eventually([&] { return runner_->pending() == 0; }));
+  EXPECT_TRUE(RepliesTo("c").empty());
+
+  sender_.failures = 2;  // still flaky: the retry gets all max_attempts again
+  std::promise<Result<Job>> requeued;
+  store_->Requeue(id, [&](Result<Job> job) { requeued.set_value(std::move(job)); });
+  Result<Job> job = requeued.get_future().get();
+  ASSERT_TRUE(job.ok()) << job.error().message;
+  runner_->Requeue(std::move(job).value());
+  ASSERT_TRUE(sender_.WaitFor(1));
+  ASSERT_TRUE(Eventually([&] { return store_->Stats().value().jobs_done == 1; }));
+  EXPECT_EQ(store_->Stats().value().jobs_dead, 0);
+  EXPECT_EQ(store_->Stats().value().jobs_pending, 0);
+  EXPECT_EQ(sender_.failed_attempts, 5);
+  EXPECT_EQ(backend_.requests.size(), 1u);  // the saved story, not a new one
+  const auto replies = RepliesTo("c");
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_NE(replies[0].find("story #1 for"), std::string::npos) << replies[0];
 }
 
 TEST_F(JobRunnerTest, PermanentFailureIsNotRetried) {

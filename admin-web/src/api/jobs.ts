@@ -1,0 +1,40 @@
+import { apiRequest } from './client';
+
+// The jobs admin API (http/openapi.yaml: listJobs, retryJob, discardJob).
+type Token = string | null;
+
+export const JOB_STATES = ['waiting', 'retrying', 'dead', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface Job {
+  id: number;
+  channel: string;
+  chat_id: string;
+  state: JobState;
+  attempts: number;
+  last_error: string | null;
+  trace_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobRetried {
+  id: number;
+  state: 'waiting';
+  attempts: 0;
+}
+
+/** Dead-lettered and failed jobs are the ones an admin may retry or discard. */
+export const isGivenUp = (job: Job) => job.state === 'dead' || job.state === 'failed';
+
+export const listJobs = (token: Token, state: JobState | '', limit = 50) => {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (state) query.set('state', state);
+  return apiRequest<Job[]>(`/api/jobs?${query}`, { token });
+};
+
+export const retryJob = (token: Token, id: number) =>
+  apiRequest<JobRetried>(`/api/jobs/${id}/retry`, { method: 'POST', token });
+
+export const discardJob = (token: Token, id: number) =>
+  apiRequest<null>(`/api/jobs/${id}`, { method: 'DELETE', token });

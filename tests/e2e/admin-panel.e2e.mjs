@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -45,12 +46,18 @@ async function main() {
   const token = crypto.randomBytes(24).toString('hex');
   let server;
   let context;
+  let telegram;
   let ok = false;
   try {
-    server = await startStorybot(tmp, token);
+    telegram = await startFakeTelegram();
+    server = await startStorybot(tmp, token, {
+      STORYBOT_TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+      STORYBOT_TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+      STORYBOT_TELEGRAM_API_URL: telegram.baseUrl,
+    });
     log(`storybot at ${server.baseUrl}`);
     context = await launchBrowser(tmp);
-    const result = await runScenario(context, server.baseUrl, token);
+    const result = await runScenario(context, server.baseUrl, token, telegram);
     await context.close();
     await server.stop(); // flushes the log
     checkLogHasTrace(path.join(tmp, 'logs', 'storybot.ndjson'), result.shownTraceId);
@@ -62,6 +69,7 @@ async function main() {
   } finally {
     await context?.close().catch(() => {});
     if (server) await server.stop();
+    telegram?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   process.exit(ok ? 0 : 1);
@@ -95,7 +103,7 @@ function preflight() {
 }
 
 /** Starts storybot on a free port and waits (bounded) for its "listening" line. */
-function startStorybot(tmp, token) {
+function startStorybot(tmp, token, extraEnv = {}) {
   const dataDir = path.join(tmp, 'data');
   const logDir = path.join(tmp, 'logs');
   fs.mkdirSync(dataDir);
@@ -110,6 +118,7 @@ function startStorybot(tmp, token) {
       STORYBOT_LOG_DIR: logDir,
       STORYBOT_ADMIN_TOKEN: token,
       STORYBOT_ADMIN_WEB_DIR: webDir,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -156,6 +165,76 @@ function startStorybot(tmp, token) {
   });
 }
 
+const FAKE_BOT_TOKEN = '123456:E2E-token_abcdefghijklmnop';
+const TELEGRAM_SECRET = 'e2e-webhook-secret_1';
+
+/**
+ * A fake Telegram Bot API on loopback (/bot<token>/<method>): every method answers ok, except
+ * sendMessage while `refuse` is set, which answers 400 "chat not found" as Telegram does for a
+ * chat the bot cannot reach. Accepted messages are recorded per chat.
+ */
+function startFakeTelegram() {
+  const state = { refuse: false, sent: [], refused: 0 };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+      const reply = (status, json) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      if (!match || match[1] !== FAKE_BOT_TOKEN) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+      const method = match[2];
+      if (method === 'getMe') return reply(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'Story', username: 'E2EBot' } });
+      if (method === 'sendMessage') {
+        if (state.refuse) {
+          state.refused += 1;
+          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+        }
+        let params = {};
+        try {
+          params = JSON.parse(body);
+        } catch {}
+        state.sent.push({ chatId: String(params.chat_id), text: String(params.text ?? '') });
+        return reply(200, { ok: true, result: { message_id: state.sent.length, date: 0, chat: { id: params.chat_id, type: 'private' } } });
+      }
+      return reply(200, { ok: true, result: true });
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ baseUrl: `http://127.0.0.1:${port}`, state, close: () => server.close() });
+    });
+  });
+}
+
+/** A Telegram update for POST /telegram/webhook. */
+function telegramUpdate(id, chat, text) {
+  return {
+    update_id: id,
+    message: {
+      message_id: id * 10,
+      date: 1700000000,
+      from: { id: chat, is_bot: false, first_name: 'Ada', language_code: 'en' },
+      chat: { id: chat, type: 'private' },
+      text,
+    },
+  };
+}
+
+/** Polls `check` (bounded) until it returns something truthy. */
+async function eventually(what, check, timeoutMs = STEP_TIMEOUT_MS) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function launchBrowser(tmp) {
   const { chromium } = requireFromWeb('playwright-core');
   // A persistent context is how Playwright takes a fresh --user-data-dir.
@@ -177,7 +256,7 @@ async function launchBrowser(tmp) {
   });
 }
 
-async function runScenario(context, baseUrl, token) {
+async function runScenario(context, baseUrl, token, telegram) {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
   const pageErrors = [];
@@ -338,6 +417,69 @@ async function runScenario(context, baseUrl, token) {
     await expectVisible(page.locator('.conversations, [data-testid="not-available"], .empty'));
   });
 
+  // A real given-up job: the fake Bot API refuses the reply for good (400 chat not found), so
+  // the job ends as failed; fixed, the retry answers it exactly once.
+  const api = async (method, apiPath) => {
+    const response = await fetch(baseUrl + apiPath, { method, headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${method} ${apiPath} answered ${response.status}: ${await response.text()}`);
+    return response.status === 204 ? null : response.json();
+  };
+  const refusedJob = async (updateId, chat) => {
+    telegram.state.refuse = true;
+    const delivered = await fetch(`${baseUrl}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': TELEGRAM_SECRET },
+      body: JSON.stringify(telegramUpdate(updateId, chat, 'a story about owls')),
+    });
+    if (delivered.status !== 200) throw new Error(`the Telegram webhook answered ${delivered.status}`);
+    const job = await eventually(`a failed job for chat ${chat}`, async () =>
+      (await api('GET', '/api/jobs?state=failed')).find((j) => j.chat_id === String(chat)),
+    );
+    telegram.state.refuse = false;
+    return job;
+  };
+
+  await step('a refused Telegram reply is listed on the Jobs page and retried', async () => {
+    const job = await refusedJob(1, 4242);
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const row = page.getByTestId(`job-row-${job.id}`);
+    await expectVisible(row);
+    for (const text of ['Failed', 'telegram', '4242', 'chat not found', job.trace_id]) {
+      await expectVisible(row.getByText(text, { exact: false }));
+    }
+    await shot('jobs');
+    await row.getByRole('button', { name: `Retry job ${job.id}` }).click();
+    await expectVisible(toast('success', `Job ${job.id} is being sent again`));
+    await eventually('the retried reply', () => telegram.state.sent.some((m) => m.chatId === '4242'));
+    await eventually('the job marked done', async () => (await api('GET', '/api/stats')).jobs.done === 1);
+    const answers = telegram.state.sent.filter((m) => m.chatId === '4242');
+    if (answers.length !== 1 || !answers[0].text.includes('owls')) {
+      throw new Error(`expected one answer about owls, got ${JSON.stringify(answers)}`);
+    }
+    if ((await api('GET', '/api/jobs')).length !== 0) throw new Error('the retried job is still listed');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expectVisible(page.getByText('No jobs in this state.'));
+  });
+
+  await step('discard a refused job after confirming; focus returns', async () => {
+    const job = await refusedJob(2, 4343);
+    await page.getByLabel('State').selectOption('failed');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const discard = page.getByRole('button', { name: `Discard job ${job.id}` });
+    await discard.click();
+    const dialog = page.getByRole('alertdialog');
+    await expectVisible(dialog);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await eventually('focus back on the Discard button', () => discard.evaluate((el) => el === document.activeElement));
+    await discard.click();
+    await shot('job-discard-confirm');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Discard' }).click();
+    await expectVisible(toast('success', `Job ${job.id} discarded`));
+    await page.getByTestId(`job-row-${job.id}`).waitFor({ state: 'detached' });
+    if ((await api('GET', '/api/jobs')).length !== 0) throw new Error('the discarded job is still listed by the server');
+    if (telegram.state.sent.some((m) => m.chatId === '4343')) throw new Error('the discarded job was sent');
+  });
+
   await step('the prompt list works at phone width (375 px)', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.getByRole('link', { name: 'Prompts', exact: true }).click();
@@ -372,6 +514,7 @@ async function runScenario(context, baseUrl, token) {
   await step('switch to Chinese; the choice survives a reload', async () => {
     await page.getByLabel('Language').selectOption('zh');
     await expectVisible(page.getByRole('link', { name: '提示词', exact: true }));
+    await expectVisible(page.getByRole('link', { name: '任务', exact: true }));
     await page.reload();
     await expectVisible(page.getByRole('heading', { name: '提示词' }));
     await shot('chinese-ui');

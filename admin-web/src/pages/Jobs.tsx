@@ -138,7 +138,7 @@ export function Jobs() {
               <tr key={job.id} data-testid={`job-row-${job.id}`}>
                 <td data-label={t('jobs.colId')}>{job.id}</td>
                 <td data-label={t('jobs.colState')}>
-                  <span className={isGivenUp(job) ? 'badge off' : 'badge'}>{t(STATE_LABELS[job.state])}</span>
+                  <span className={isGivenUp(job) ? 'badge off' : 'badge'} style={{ whiteSpace: 'nowrap' }}>{t(STATE_LABELS[job.state])}</span>
                 </td>
                 <td data-label={t('jobs.colChannel')}>{job.channel}</td>
                 <td data-label={t('jobs.colChat')}>{job.chat_id}</td>

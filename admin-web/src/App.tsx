@@ -1,6 +1,7 @@
 import { useAuth } from './auth/AuthProvider';
 import { useI18n } from './i18n/I18nProvider';
 import { Conversations } from './pages/Conversations';
+import { Integrations } from './pages/Integrations';
 import { Overview } from './pages/Overview';
 import { Preview } from './pages/Preview';
 import { PromptEditor } from './pages/PromptEditor';
@@ -45,6 +46,7 @@ function Page() {
   if (match) return <PromptEditor key={match[1]} promptId={Number(match[1])} />;
   if (clean === '/preview') return <Preview />;
   if (clean === '/conversations') return <Conversations />;
+  if (clean === '/integrations') return <Integrations />;
   return (
     <main id="main">
       <h1>{t('notFound.title')}</h1>

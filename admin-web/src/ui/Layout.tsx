@@ -11,6 +11,7 @@ const NAV: { to: string; label: MessageKey }[] = [
   { to: '/prompts', label: 'nav.prompts' },
   { to: '/preview', label: 'nav.preview' },
   { to: '/conversations', label: 'nav.conversations' },
+  { to: '/integrations', label: 'nav.integrations' },
 ];
 
 /** Header with navigation, language and sign-out around every signed-in page. */

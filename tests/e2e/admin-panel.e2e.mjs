@@ -441,6 +441,7 @@ async function runScenario(context, baseUrl, token) {
     await page.getByTestId('integration-row-e2e-shop').waitFor({ state: 'detached' });
     const listed = await (await fetch(`${baseUrl}/api/integrations`, { headers: { Authorization: `Bearer ${token}` } })).json();
     if (listed.length !== 0) throw new Error(`the server still has ${JSON.stringify(listed)}`);
+    await page.getByRole('link', { name: 'Prompts', exact: true }).click();
   });
 
   await step('switch to Chinese; the choice survives a reload', async () => {
@@ -449,6 +450,13 @@ async function runScenario(context, baseUrl, token) {
     await page.reload();
     await expectVisible(page.getByRole('heading', { name: '提示词' }));
     await shot('chinese-ui');
+  });
+
+  await step('the integrations page in Chinese', async () => {
+    await page.getByRole('link', { name: '集成', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { name: '集成', level: 1 }));
+    await expectVisible(page.getByRole('button', { name: '创建集成' }));
+    await expectVisible(page.getByText('还没有集成。'));
   });
 
   await step('sign out', async () => {

@@ -157,7 +157,7 @@ describe('integrations page', () => {
     expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({ callback_allowlist: ['127.0.0.1'] });
   });
 
-  it('shows a failed create with the server message and its trace id', async () => {
+  it('shows a failed create next to the form with the server message and its trace id', async () => {
     mockFetch((call) => {
       if (call.method === 'POST') {
         return { status: 409, body: errorBody('conflict', 'integration acme already exists'), headers: { 'X-Trace-Id': 'trace-409' } };
@@ -170,10 +170,13 @@ describe('integrations page', () => {
     await screen.findByTestId('integration-row-acme');
     await user.type(screen.getByLabelText('Name'), 'acme');
     await user.click(screen.getByRole('button', { name: 'Create integration' }));
-    const toast = await screen.findByTestId('toast-error');
-    expect(toast).toHaveTextContent('Creating the integration failed: integration acme already exists');
-    expect(toast).toHaveTextContent('trace-409');
-    expect(screen.getByTestId('form-error')).toHaveTextContent('trace-409');
+    const error = await screen.findByTestId('form-error');
+    expect(error).toHaveTextContent('integration acme already exists');
+    expect(error).toHaveTextContent('trace-409');
+    expect(error).toHaveAttribute('role', 'alert');
+    expect(screen.getByLabelText('Name').getAttribute('aria-describedby')).toContain(error.id);
+    // Shown once, next to the form: no toast on top of the page's buttons.
+    expect(screen.queryByTestId('toast-error')).toBeNull();
     expect(screen.queryByTestId('secret-panel')).toBeNull();
   });
 });

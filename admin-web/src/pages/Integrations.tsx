@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
 import {
   createIntegration,
   deleteIntegration,
@@ -55,6 +56,12 @@ export function Integrations() {
     void load();
   }, [load]);
 
+  // A form shows its own error (with the trace id) next to its fields; a toast on top would cover
+  // the row actions. A 401 still goes to the reporter, which signs out.
+  const reportUnlessInline = (what: string, error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) report(what, error);
+  };
+
   const upsert = (item: Integration) =>
     setIntegrations((list) => {
       const rest = (list ?? []).filter((i) => i.name !== item.name);
@@ -79,7 +86,7 @@ export function Integrations() {
       toasts.show('success', t('integrations.created', { name: data.name }));
     } catch (error) {
       setCreateError(error);
-      report(t('integrations.createFailed'), error);
+      reportUnlessInline(t('integrations.createFailed'), error);
     } finally {
       setBusy(null);
     }
@@ -128,7 +135,7 @@ export function Integrations() {
       toasts.show('success', t('integrations.allowlistSaved', { name: data.name }));
     } catch (error) {
       setEditError(error);
-      report(t('integrations.saveFailed'), error);
+      reportUnlessInline(t('integrations.saveFailed'), error);
     } finally {
       setBusy(null);
     }

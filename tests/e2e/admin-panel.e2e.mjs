@@ -383,6 +383,11 @@ async function runScenario(context, baseUrl, token) {
     if (!/^whsec_[A-Za-z0-9+/=]{40,}$/.test(integrationSecret)) throw new Error(`no whsec_ secret shown: ${integrationSecret}`);
     await expectVisible(page.getByTestId('integration-row-e2e-shop').getByText('127.0.0.1, 10.0.0.0/8'));
     await shot('integration-secret');
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`the integrations page is ${overflow}px wider than the 375px screen`);
+    await shot('integration-secret-375px');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await page.reload();
     await expectVisible(page.getByTestId('integration-row-e2e-shop'));
     if (await page.getByTestId('secret-panel').count()) throw new Error('the secret panel came back after a reload');

@@ -51,7 +51,13 @@ export function SecretPanel({ secret, onDone }: { secret: ShownSecret; onDone: (
         <strong id={`${ids}-warning`}>{t('integrations.secretWarning')}</strong>
       </p>
       <p>
-        <code ref={codeRef} className="secret" data-testid="integration-secret" aria-describedby={`${ids}-warning`}>
+        <code
+          ref={codeRef}
+          className="secret"
+          style={{ overflowWrap: 'anywhere', userSelect: 'all' }}
+          data-testid="integration-secret"
+          aria-describedby={`${ids}-warning`}
+        >
           {secret.secret}
         </code>
       </p>

@@ -43,7 +43,8 @@ TEST_F(IntegrationAllowlistTest, ReplacesTheAllowlistWithoutAnsweringOrChangingT
   auto patched = Patch("/api/integrations/shop",
                        R"({"callback_allowlist": ["10.0.0.0/8", "hooks.internal"]})");
   ASSERT_EQ(patched.status, 200) << patched.body;
-  const auto& o = Json(patched).as_object();
+  const boost::json::value json = Json(patched);
+  const auto& o = json.as_object();
   EXPECT_FALSE(o.contains("secret"));
   EXPECT_EQ(o.at("name").as_string(), "shop");
   EXPECT_EQ(boost::json::serialize(o.at("callback_allowlist")),

@@ -73,6 +73,9 @@ class IntegrationStore {
                                      std::int64_t previous_expires_at,
                                      const std::string& rotated_at) = 0;
   virtual Status Delete(const std::string& name) = 0;  // kNotFound
+  // Replaces the callback allowlist; the secrets stay. kNotFound.
+  virtual Result<Integration> SetAllowlist(const std::string& name,
+                                           const std::vector<std::string>& allowlist) = 0;
 
   // The outbox. `done` runs after the commit (group commit).
   virtual void AddCallback(const CallbackRecord& record, std::function<void(Status)> done) = 0;

@@ -96,7 +96,7 @@ Middleware CorsMiddleware(std::vector<std::string> allowed_origins) {
       r.Set("Vary", "Origin");
       if (allowed) {
         r.Set("Access-Control-Allow-Origin", std::string(origin));
-        r.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+        r.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
         r.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Trace-Id");
         r.Set("Access-Control-Max-Age", "3600");
       }

@@ -2,6 +2,7 @@ import { useAuth } from './auth/AuthProvider';
 import { useI18n } from './i18n/I18nProvider';
 import { Conversations } from './pages/Conversations';
 import { Jobs } from './pages/Jobs';
+import { Integrations } from './pages/Integrations';
 import { Overview } from './pages/Overview';
 import { Preview } from './pages/Preview';
 import { PromptEditor } from './pages/PromptEditor';
@@ -47,6 +48,7 @@ function Page() {
   if (clean === '/preview') return <Preview />;
   if (clean === '/conversations') return <Conversations />;
   if (clean === '/jobs') return <Jobs />;
+  if (clean === '/integrations') return <Integrations />;
   return (
     <main id="main">
       <h1>{t('notFound.title')}</h1>

@@ -95,6 +95,25 @@ void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry
                });
              });
 
+  // Only the allowlist is editable; the name is the URL and the secrets change by rotation.
+  router.Add(
+      "PATCH", "/api/integrations/{name}", Auth::kAdmin, [&registry, &pool](const ExchangePtr& ex) {
+        auto body = ReadJsonObject(ex, {"callback_allowlist"});
+        if (!body) return;
+        if (!body->contains("callback_allowlist")) {
+          return ReplyError(ex, InvalidArgument("callback_allowlist: is required"));
+        }
+        auto allowlist = ReadAllowlist(*body);
+        if (!allowlist.ok()) return ReplyError(ex, allowlist.error());
+        pool.Post([ex, &registry, allowlist = std::move(allowlist).value()] {
+          const std::int64_t now = registry.Now();
+          auto updated = registry.SetAllowlist(ex->params.at("name"), allowlist);
+          if (!updated.ok()) return ReplyError(ex, updated.error());
+          ex->Reply(
+              JsonResponse(200, boost::json::serialize(IntegrationObject(updated.value(), now))));
+        });
+      });
+
   router.Add("DELETE", "/api/integrations/{name}", Auth::kAdmin,
              [&registry, &pool](const ExchangePtr& ex) {
                pool.Post([ex, &registry] {

@@ -1,6 +1,6 @@
 #pragma once
 // The integrations admin API (docs/webhooks.md): GET/POST /api/integrations,
-// POST /api/integrations/{name}/rotate, DELETE /api/integrations/{name}. A secret appears in
+// POST /api/integrations/{name}/rotate, PATCH and DELETE /api/integrations/{name}. A secret appears in
 // the answers to POST (create, rotate) only, never in lists or logs.
 #include "channels/webhook/integration_registry.h"
 #include "core/work_pool.h"

@@ -81,6 +81,18 @@ Status IntegrationRegistry::Delete(const std::string& name) {
   return {};
 }
 
+Result<Integration> IntegrationRegistry::SetAllowlist(const std::string& name,
+                                                      const std::vector<std::string>& allowlist) {
+  auto parsed = ParseAllowlist(allowlist);
+  if (!parsed.ok()) return InvalidArgument("callback_allowlist: " + parsed.error().message);
+  std::lock_guard write(writes_);
+  auto updated = store_.SetAllowlist(name, allowlist);
+  if (!updated.ok()) return updated;
+  std::lock_guard lock(mutex_);
+  cache_[name] = updated.value();
+  return updated;
+}
+
 std::vector<std::string> IntegrationRegistry::Keys(const Integration& integration,
                                                    std::int64_t now) {
   std::vector<std::string> keys;

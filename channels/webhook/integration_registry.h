@@ -37,6 +37,9 @@ class IntegrationRegistry {
                              std::int64_t now);
   Result<Integration> Rotate(const std::string& name, std::int64_t now);
   Status Delete(const std::string& name);
+  // Replaces the callback allowlist (validated like Create's); the secrets stay.
+  Result<Integration> SetAllowlist(const std::string& name,
+                                   const std::vector<std::string>& allowlist);
 
   // The HMAC keys of the secrets valid at `now` (current first).
   static std::vector<std::string> Keys(const Integration& integration, std::int64_t now);

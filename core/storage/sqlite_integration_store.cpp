@@ -141,6 +141,25 @@ Status SqliteIntegrationStore::Delete(const std::string& name) {
   });
 }
 
+Result<Integration> SqliteIntegrationStore::SetAllowlist(
+    const std::string& name, const std::vector<std::string>& allowlist) {
+  std::optional<Integration> found;
+  Status s = Write([&](SQLite::Database& db) -> Status {
+    SQLite::Statement update(db, "UPDATE integrations SET callback_allowlist = ? WHERE name = ?");
+    update.bind(1, AllowlistJson(allowlist));
+    update.bind(2, name);
+    if (update.exec() == 0) return NotFound("integration " + name + " does not exist");
+    SQLite::Statement q(
+        db, std::string("SELECT ") + kIntegrationColumns + " FROM integrations WHERE name = ?");
+    q.bind(1, name);
+    if (q.executeStep()) found = ReadIntegration(q);
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  if (!found) return NotFound("integration " + name + " does not exist");
+  return *found;
+}
+
 void SqliteIntegrationStore::AddCallback(const CallbackRecord& record,
                                          std::function<void(Status)> done) {
   writer_.Submit(

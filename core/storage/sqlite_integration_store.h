@@ -18,6 +18,8 @@ class SqliteIntegrationStore final : public IntegrationStore {
                              std::int64_t previous_expires_at,
                              const std::string& rotated_at) override;
   Status Delete(const std::string& name) override;
+  Result<Integration> SetAllowlist(const std::string& name,
+                                   const std::vector<std::string>& allowlist) override;
   void AddCallback(const CallbackRecord& record, std::function<void(Status)> done) override;
   void UpdateCallback(const CallbackRecord& record, std::function<void(Status)> done) override;
   Result<std::vector<CallbackRecord>> PendingCallbacks() override;

@@ -388,6 +388,7 @@ async function runScenario(context, baseUrl, token, telegram) {
   });
 
   let previewAvailable = false;
+  let integrationSecret = '';
   await step('preview a story', async () => {
     await page.getByRole('link', { name: 'Preview', exact: true }).click();
     await page.getByLabel('Prompt', { exact: true }).selectOption(String(promptId));
@@ -511,6 +512,85 @@ async function runScenario(context, baseUrl, token, telegram) {
     await shot('prompt-deleted');
   });
 
+  await step('integrations: create one and see its secret once (gone after a reload)', async () => {
+    await page.getByRole('link', { name: 'Integrations', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Integrations', level: 1 }));
+    await expectVisible(page.getByText('No integrations yet'));
+    await page.getByLabel('Name', { exact: true }).fill('e2e-shop');
+    await page.getByLabel('Callback allowlist').fill('127.0.0.1\n10.0.0.0/8');
+    await page.getByRole('button', { name: 'Create integration' }).click();
+    const panel = page.getByTestId('secret-panel');
+    await expectVisible(panel.getByText('It will not be shown again'));
+    integrationSecret = (await panel.getByTestId('integration-secret').innerText()).trim();
+    if (!/^whsec_[A-Za-z0-9+/=]{40,}$/.test(integrationSecret)) throw new Error(`no whsec_ secret shown: ${integrationSecret}`);
+    await expectVisible(page.getByTestId('integration-row-e2e-shop').getByText('127.0.0.1, 10.0.0.0/8'));
+    await shot('integration-secret');
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`the integrations page is ${overflow}px wider than the 375px screen`);
+    await shot('integration-secret-375px');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.reload();
+    await expectVisible(page.getByTestId('integration-row-e2e-shop'));
+    if (await page.getByTestId('secret-panel').count()) throw new Error('the secret panel came back after a reload');
+    if ((await page.content()).includes(integrationSecret)) throw new Error('the secret is on the page after a reload');
+    const listed = await (await fetch(`${baseUrl}/api/integrations`, { headers: { Authorization: `Bearer ${token}` } })).text();
+    if (listed.includes(integrationSecret)) throw new Error('GET /api/integrations shows the secret');
+  });
+
+  await step('integrations: edit the callback allowlist', async () => {
+    await page.getByRole('button', { name: 'Edit the callback allowlist of “e2e-shop”' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Callback allowlist of “e2e-shop”' });
+    await dialog.getByLabel('Callback allowlist').fill('not a host!');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(dialog.getByTestId('form-error').filter({ hasText: 'callback_allowlist' }));
+    const traceId = (await dialog.getByTestId('form-error').locator('.trace-id code').innerText()).trim();
+    if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`the refused allowlist shows no trace id (${traceId})`);
+    await dialog.getByLabel('Callback allowlist').fill('hooks.internal');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expectVisible(page.getByTestId('integration-row-e2e-shop').getByText('hooks.internal'));
+    const listed = await (await fetch(`${baseUrl}/api/integrations`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    if (JSON.stringify(listed[0]?.callback_allowlist) !== '["hooks.internal"]') {
+      throw new Error(`the server has ${JSON.stringify(listed[0]?.callback_allowlist)}`);
+    }
+  });
+
+  await step('integrations: rotate shows the new secret and when the old one stops working', async () => {
+    await page.getByRole('button', { name: 'Rotate the secret of “e2e-shop”' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Rotate secret' }).click();
+    const panel = page.getByTestId('secret-panel');
+    await expectVisible(panel.getByTestId('previous-expires').filter({ hasText: 'The previous secret keeps working until' }));
+    const rotated = (await panel.getByTestId('integration-secret').innerText()).trim();
+    if (!rotated.startsWith('whsec_') || rotated === integrationSecret) throw new Error('rotation showed no new secret');
+    await expectVisible(page.getByTestId('integration-row-e2e-shop').getByText('Old secret accepted until'));
+    await shot('integration-rotated');
+    await panel.getByRole('button', { name: 'I have stored it' }).click();
+    await panel.waitFor({ state: 'detached' });
+  });
+
+  await step('integrations: delete after confirming, focus back on the page', async () => {
+    const remove = page.getByRole('button', { name: 'Delete integration “e2e-shop”' });
+    await remove.click();
+    const dialog = page.getByRole('alertdialog');
+    await expectVisible(dialog);
+    // Tab never leaves the open dialog; Escape closes it and focus returns to the opener.
+    for (let i = 0; i < 4; i += 1) {
+      await page.keyboard.press('Tab');
+      if (!(await dialog.evaluate((el) => el.contains(document.activeElement)))) throw new Error('focus left the dialog');
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    if (!(await remove.evaluate((el) => el === document.activeElement))) throw new Error('focus did not return to the delete button');
+    await remove.click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expectVisible(toast('success', 'deleted'));
+    await page.getByTestId('integration-row-e2e-shop').waitFor({ state: 'detached' });
+    const listed = await (await fetch(`${baseUrl}/api/integrations`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    if (listed.length !== 0) throw new Error(`the server still has ${JSON.stringify(listed)}`);
+    await page.getByRole('link', { name: 'Prompts', exact: true }).click();
+  });
+
   await step('switch to Chinese; the choice survives a reload', async () => {
     await page.getByLabel('Language').selectOption('zh');
     await expectVisible(page.getByRole('link', { name: '提示词', exact: true }));
@@ -518,6 +598,13 @@ async function runScenario(context, baseUrl, token, telegram) {
     await page.reload();
     await expectVisible(page.getByRole('heading', { name: '提示词' }));
     await shot('chinese-ui');
+  });
+
+  await step('the integrations page in Chinese', async () => {
+    await page.getByRole('link', { name: '集成', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { name: '集成', level: 1 }));
+    await expectVisible(page.getByRole('button', { name: '创建集成' }));
+    await expectVisible(page.getByText('还没有集成。'));
   });
 
   await step('sign out', async () => {

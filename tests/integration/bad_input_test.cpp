@@ -234,7 +234,7 @@ TEST_F(BadInputTest, WrongMethodsOnEveryRouteAre405WithAllow) {
       {"/api/conversations", {"GET"}},
       {"/api/stats", {"GET"}},
       {"/api/integrations", {"GET", "POST"}},
-      {"/api/integrations/x", {"DELETE"}},
+      {"/api/integrations/x", {"PATCH", "DELETE"}},
       {"/api/integrations/x/rotate", {"POST"}},
       {"/telegram/webhook", {"POST"}},
       {"/webhooks/x", {"POST"}},

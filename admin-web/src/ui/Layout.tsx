@@ -12,6 +12,7 @@ const NAV: { to: string; label: MessageKey }[] = [
   { to: '/preview', label: 'nav.preview' },
   { to: '/conversations', label: 'nav.conversations' },
   { to: '/jobs', label: 'nav.jobs' },
+  { to: '/integrations', label: 'nav.integrations' },
 ];
 
 /** Header with navigation, language and sign-out around every signed-in page. */

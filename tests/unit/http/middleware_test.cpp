@@ -105,7 +105,7 @@ TEST_F(PipelineTest, CorsPreflightForAnAllowedOrigin) {
                            {"Access-Control-Request-Headers", "authorization, content-type"}});
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(r.Header("Access-Control-Allow-Origin"), "http://localhost:5173");
-  EXPECT_EQ(r.Header("Access-Control-Allow-Methods"), "GET, POST, PUT, DELETE, OPTIONS");
+  EXPECT_EQ(r.Header("Access-Control-Allow-Methods"), "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   const std::string allowed(r.Header("Access-Control-Allow-Headers"));
   for (const char* h : {"Authorization", "Content-Type", "X-Trace-Id"}) {
     EXPECT_NE(allowed.find(h), std::string::npos) << h;

@@ -42,6 +42,14 @@ class FakeIntegrationStore final : public IntegrationStore {
     std::lock_guard lock(mutex_);
     return integrations.erase(name) ? Status{} : Status(NotFound("no " + name));
   }
+  Result<Integration> SetAllowlist(const std::string& name,
+                                   const std::vector<std::string>& allowlist) override {
+    std::lock_guard lock(mutex_);
+    auto it = integrations.find(name);
+    if (it == integrations.end()) return NotFound("no " + name);
+    it->second.callback_allowlist = allowlist;
+    return it->second;
+  }
   void AddCallback(const CallbackRecord& record, std::function<void(Status)> done) override {
     Status result;
     {

@@ -25,13 +25,13 @@ ReadWritePaths=/var/lib/storybot /var/log/storybot
 PrivateTmp=yes
 Restart=on-failure
 KillSignal=SIGTERM
-TimeoutStopSec=15
+TimeoutStopSec=20
 Environment=STORYBOT_DATA_DIR=/var/lib/storybot
 Environment=STORYBOT_LOG_DIR=/var/log/storybot
 Environment=STORYBOT_ADMIN_WEB_DIR=/opt/storybot/current/admin-web/dist
 ExecStart=/opt/storybot/current/bin/storybot
 WANT
-if [ -z "$missing" ]; then pass systemd-settings "user, EnvironmentFile, hardening, restart, SIGTERM/15 s, paths present"
+if [ -z "$missing" ]; then pass systemd-settings "user, EnvironmentFile, hardening, restart, SIGTERM/20 s, paths present"
 else fail systemd-settings "missing:$missing"; fi
 
 # --- systemd-analyze verify ----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 storybot's timings are read from its sources (the defaults a deployment runs with):
   http/server.h        idle_timeout, header_timeout, request_timeout, shutdown_grace
   app/application.cpp  the grace running jobs get at shutdown (jobs->Stop(seconds(N)))
-  core/config.h        webhook.sync_timeout_s, llm.timeout_s, llm.max_retries
+  core/config.cpp      llm.timeout_s, llm.max_retries (defaults in the settings table)
+  channels/webhook/settings.cpp  webhook.sync_timeout_s
   core/story/openai_backend.cpp  BackoffDelay (500 ms << retry, at most 8 s, +25 % jitter)
 and compared with what deploy/ sets:
   nginx   /webhooks/ waits longer than the sync timeout (else 504 instead of the documented 202);
@@ -70,9 +71,11 @@ header = number("http/server.h", r"header_timeout\{(\d+)\}")
 request = number("http/server.h", r"request_timeout\{(\d+)\}")
 grace = number("http/server.h", r"shutdown_grace\{(\d+)\}")
 jobs_grace = number("app/application.cpp", r"jobs->Stop\(std::chrono::seconds\((\d+)\)\)")
-sync_timeout = number("core/config.h", r"int sync_timeout_s = (\d+);")
-llm_timeout = number("core/config.h", r"int timeout_s = (\d+);")
-llm_retries = number("core/config.h", r"int max_retries = (\d+);")
+# Defaults live in the settings tables: core's (core/config.cpp) and each channel's
+# (channels/<name>/settings.cpp), one IntRow(env, key, default, ...) per setting.
+sync_timeout = number("channels/webhook/settings.cpp", r'"webhook\.sync_timeout_s",\s*(\d+),')
+llm_timeout = number("core/config.cpp", r'"llm\.timeout_s",\s*(\d+),')
+llm_retries = number("core/config.cpp", r'"llm\.max_retries",\s*(\d+),')
 backoff_base_ms = number("core/story/openai_backend.cpp", r"milliseconds\((\d+)LL << exponent\)")
 backoff_cap_ms = number("core/story/openai_backend.cpp", r"<< exponent\), std::chrono::milliseconds\((\d+)\)")
 backoff_s = sum(min(backoff_base_ms << r, backoff_cap_ms) * 1.25 for r in range(llm_retries)) / 1000

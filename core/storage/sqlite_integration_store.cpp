@@ -64,6 +64,23 @@ CallbackRecord ReadCallback(SQLite::Statement& q, int first) {
   return r;
 }
 
+// The row `name` as a write left it (read inside the same transaction).
+std::optional<Integration> ReadBack(SQLite::Database& db, const std::string& name) {
+  SQLite::Statement q(
+      db, std::string("SELECT ") + kIntegrationColumns + " FROM integrations WHERE name = ?");
+  q.bind(1, name);
+  if (!q.executeStep()) return std::nullopt;
+  return ReadIntegration(q);
+}
+
+// The outcome of a write that reads its row back.
+Result<Integration> Found(const Status& written, std::optional<Integration> found,
+                          const std::string& name) {
+  if (!written.ok()) return written.error();
+  if (!found) return NotFound("integration " + name + " does not exist");
+  return *std::move(found);
+}
+
 }  // namespace
 
 Result<std::vector<Integration>> SqliteIntegrationStore::List() {
@@ -121,15 +138,10 @@ Result<Integration> SqliteIntegrationStore::Rotate(const std::string& name,
     update.bind(3, rotated_at);
     update.bind(4, name);
     if (update.exec() == 0) return NotFound("integration " + name + " does not exist");
-    SQLite::Statement q(
-        db, std::string("SELECT ") + kIntegrationColumns + " FROM integrations WHERE name = ?");
-    q.bind(1, name);
-    if (q.executeStep()) found = ReadIntegration(q);
+    found = ReadBack(db, name);
     return {};
   });
-  if (!s.ok()) return s.error();
-  if (!found) return NotFound("integration " + name + " does not exist");
-  return *found;
+  return Found(s, std::move(found), name);
 }
 
 Status SqliteIntegrationStore::Delete(const std::string& name) {
@@ -149,15 +161,10 @@ Result<Integration> SqliteIntegrationStore::SetAllowlist(
     update.bind(1, AllowlistJson(allowlist));
     update.bind(2, name);
     if (update.exec() == 0) return NotFound("integration " + name + " does not exist");
-    SQLite::Statement q(
-        db, std::string("SELECT ") + kIntegrationColumns + " FROM integrations WHERE name = ?");
-    q.bind(1, name);
-    if (q.executeStep()) found = ReadIntegration(q);
+    found = ReadBack(db, name);
     return {};
   });
-  if (!s.ok()) return s.error();
-  if (!found) return NotFound("integration " + name + " does not exist");
-  return *found;
+  return Found(s, std::move(found), name);
 }
 
 void SqliteIntegrationStore::AddCallback(const CallbackRecord& record,

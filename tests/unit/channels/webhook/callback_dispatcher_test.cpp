@@ -13,6 +13,7 @@
 #include "channels/webhook/signature.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fake_http_server.h"
+#include "tests/support/wait_for.h"
 #include "tests/unit/channels/webhook/fake_integration_store.h"
 
 namespace storybot::webhook {
@@ -47,10 +48,8 @@ class WebhookCallbackDispatcherTest : public ::testing::Test {
 
   // Waits (bounded, real time) until the receiver has seen `n` requests.
   bool WaitForRequests(std::size_t n) {
-    for (int i = 0; i < 5000 && receiver_.request_count() < n; ++i) {
-      std::this_thread::sleep_for(milliseconds(1));
-    }
-    return receiver_.request_count() >= n;
+    return test::WaitFor([&] { return receiver_.request_count() >= n; }, milliseconds(5000),
+                         milliseconds(1));
   }
 
   std::shared_ptr<Logger> logger_ = Logger::Open({"", LogLevel::kError, false}).value();

@@ -14,14 +14,7 @@ constexpr const char* kChatNotFound =
     R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})";
 
 std::string Update(std::int64_t id, std::int64_t chat, const std::string& text) {
-  boost::json::object update{{"update_id", id},
-                             {"message",
-                              {{"message_id", id * 10},
-                               {"date", 1700000000},
-                               {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Ada"}}},
-                               {"chat", {{"id", chat}, {"type", "private"}}},
-                               {"text", text}}}};
-  return boost::json::serialize(update);
+  return PrivateMessageUpdate(id, chat, text);
 }
 
 class JobsApiTest : public StorybotTest {

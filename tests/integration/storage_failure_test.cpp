@@ -24,14 +24,7 @@ namespace {
 constexpr const char* kSecret = "webhook-secret_123";
 
 std::string Update(std::int64_t id, std::int64_t chat, const std::string& text) {
-  boost::json::object update{{"update_id", id},
-                             {"message",
-                              {{"message_id", id * 10},
-                               {"date", 1700000000},
-                               {"from", {{"id", chat}, {"is_bot", false}, {"first_name", "Ada"}}},
-                               {"chat", {{"id", chat}, {"type", "private"}}},
-                               {"text", text}}}};
-  return boost::json::serialize(update);
+  return PrivateMessageUpdate(id, chat, text);
 }
 
 // A tmpfs mounted at `dir` for the test's lifetime, and a filler file that takes all its space.

@@ -14,16 +14,7 @@ constexpr const char* kSecret = "webhook-secret_123";
 
 std::string Update(std::int64_t id, std::int64_t chat, const std::string& text,
                    const std::string& name = "Ada", const std::string& language = "en") {
-  boost::json::object update{
-      {"update_id", id},
-      {"message",
-       {{"message_id", id * 10},
-        {"date", 1700000000},
-        {"from",
-         {{"id", chat}, {"is_bot", false}, {"first_name", name}, {"language_code", language}}},
-        {"chat", {{"id", chat}, {"type", "private"}}},
-        {"text", text}}}};
-  return boost::json::serialize(update);
+  return PrivateMessageUpdate(id, chat, text, name, language);
 }
 
 class TelegramWebhookTest : public StorybotTest {

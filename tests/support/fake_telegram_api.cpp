@@ -7,6 +7,20 @@
 
 namespace storybot::test {
 
+std::string PrivateMessageUpdate(std::int64_t id, std::int64_t chat, const std::string& text,
+                                 const std::string& name, const std::string& language) {
+  boost::json::object from{{"id", chat}, {"is_bot", false}, {"first_name", name}};
+  if (!language.empty()) from["language_code"] = language;
+  boost::json::object update{{"update_id", id},
+                             {"message",
+                              {{"message_id", id * 10},
+                               {"date", 1700000000},
+                               {"from", std::move(from)},
+                               {"chat", {{"id", chat}, {"type", "private"}}},
+                               {"text", text}}}};
+  return boost::json::serialize(update);
+}
+
 FakeTelegramApi::FakeTelegramApi() {
   for (const char* method : {"getMe", "setMyCommands", "setWebhook", "sendChatAction",
                              "sendMessage", "getUpdates", "deleteWebhook"}) {

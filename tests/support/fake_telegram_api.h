@@ -2,6 +2,7 @@
 // A fake Telegram Bot API on loopback speaking the documented JSON: getMe, setMyCommands,
 // setWebhook, sendChatAction, sendMessage (recorded per chat) and getUpdates (served from a
 // queue). Failures can be scripted per method.
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -18,6 +19,11 @@ struct SentMessage {
   std::int64_t reply_to = 0;
   std::chrono::steady_clock::time_point at;  // when the fake received it
 };
+
+// A Telegram Update (JSON) with a private text message from user `chat` in chat `chat`;
+// `language` becomes the sender's language_code unless empty.
+std::string PrivateMessageUpdate(std::int64_t id, std::int64_t chat, const std::string& text,
+                                 const std::string& name = "Ada", const std::string& language = "");
 
 class FakeTelegramApi {
  public:

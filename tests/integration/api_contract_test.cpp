@@ -4,15 +4,10 @@
 #include <chrono>
 
 #include "channels/webhook/signature.h"
-#include "tests/integration/fixture.h"
-#include "tests/support/fake_http_server.h"
+#include "tests/integration/fake_llm_fixture.h"
 
 namespace storybot::test {
 namespace {
-
-constexpr const char* kCompletion = R"({"id":"chatcmpl-1","object":"chat.completion",
-  "choices":[{"index":0,"message":{"role":"assistant","content":"Once upon a time, an LLM wrote this."},
-  "finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":9,"total_tokens":51}})";
 
 std::int64_t Now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -35,18 +30,10 @@ TEST_F(StorybotTest, ConversationsRefuseAnUnknownChannel) {
   EXPECT_EQ(Get("/api/conversations?channel=Telegram").status, 400);
 }
 
-class WebhookEngineTest : public StorybotTest {
+class WebhookEngineTest : public FakeLlmTest {
  protected:
-  void SetUp() override {}
   void Start(int status, std::string body) {
-    llm_.On("POST", "/v1/chat/completions",
-            [status, body = std::move(body)](const http::ExchangePtr& ex) {
-              ex->Reply(http::JsonResponse(status, body));
-            });
-    StartStorybot({{"STORYBOT_LLM_BASE_URL", llm_.base_url() + "/v1"},
-                   {"STORYBOT_LLM_API_KEY", "sk-test-secret-key"},
-                   {"STORYBOT_LLM_MODEL", "story-model"},
-                   {"STORYBOT_LLM_MAX_RETRIES", "1"}});
+    StartWithLlm(status, std::move(body));
     auto created = Post("/api/integrations", R"({"name": "acme"})");
     ASSERT_EQ(created.status, 201) << created.body;
     secret_ = std::string(Json(created).at("secret").as_string());
@@ -64,7 +51,6 @@ class WebhookEngineTest : public StorybotTest {
                  body);
   }
 
-  FakeHttpServer llm_;
   std::string secret_;
 };
 

@@ -3,31 +3,17 @@
 // logged and counted as a fallback.
 #include <fstream>
 
-#include "tests/integration/fixture.h"
-#include "tests/support/fake_http_server.h"
+#include "tests/integration/fake_llm_fixture.h"
 
 namespace storybot::test {
 namespace {
 
-constexpr const char* kCompletion = R"({"id":"chatcmpl-1","object":"chat.completion",
-  "choices":[{"index":0,"message":{"role":"assistant","content":"Once upon a time, an LLM wrote this."},
-  "finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":9,"total_tokens":51}})";
-
-class LlmTest : public StorybotTest {
+class LlmTest : public FakeLlmTest {
  protected:
-  void SetUp() override {}
   void Start(int status, std::string body) {
-    llm_.On("POST", "/v1/chat/completions",
-            [status, body = std::move(body)](const http::ExchangePtr& ex) {
-              ex->Reply(http::JsonResponse(status, body));
-            });
-    StartStorybot({{"STORYBOT_LLM_BASE_URL", llm_.base_url() + "/v1"},
-                   {"STORYBOT_LLM_API_KEY", "sk-test-secret-key"},
-                   {"STORYBOT_LLM_MODEL", "story-model"},
-                   {"STORYBOT_LLM_MAX_RETRIES", "1"},
-                   {"STORYBOT_STORY_SYSTEM_PROMPT", "Be kind. Answer in {language}."}});
+    StartWithLlm(status, std::move(body),
+                 {{"STORYBOT_STORY_SYSTEM_PROMPT", "Be kind. Answer in {language}."}});
   }
-  FakeHttpServer llm_;
 };
 
 TEST_F(LlmTest, TheLlmWritesTheStory) {

@@ -11,6 +11,10 @@
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
+#include "core/safety/moderated_story_writer.h"
+#include "core/safety/moderator.h"
+#include "core/safety/safety_service.h"
+#include "core/safety/token_budget.h"
 #include "core/secrets.h"
 #include "core/storage/database.h"
 #include "core/storage/file_modes.h"
@@ -18,6 +22,7 @@
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
+#include "core/storage/sqlite_safety_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/story/openai_backend.h"
 #include "core/story/story_writer.h"
@@ -26,6 +31,7 @@
 #include "http/middleware.h"
 #include "http/prompts_api.h"
 #include "http/router.h"
+#include "http/safety_api.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "http/story_api.h"
@@ -48,6 +54,11 @@ struct Application::Parts {
   std::unique_ptr<WorkPool> pool;
   OfflineStoryteller offline;
   std::unique_ptr<StoryWriter> story_writer;
+  std::unique_ptr<SqliteSafetyStore> safety_store;
+  std::unique_ptr<Moderator> moderator;
+  std::unique_ptr<TokenBudget> budget;
+  std::unique_ptr<SafetyService> safety;
+  std::unique_ptr<ModeratedStoryWriter> moderated_writer;  // what the runner and the preview use
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Inbox> inbox;
   std::vector<std::unique_ptr<channels::ChannelModule>> channels;
@@ -64,6 +75,7 @@ Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)
 Application::~Application() {
   for (auto& channel : parts_->channels) channel->Stop();
   if (parts_->jobs) parts_->jobs->Stop(std::chrono::milliseconds(0));
+  if (parts_->moderated_writer) parts_->moderated_writer->Stop();
   if (parts_->pool) parts_->pool->Stop();
   parts_->llm.reset();
   if (parts_->writer) parts_->writer->Stop();
@@ -93,6 +105,37 @@ Status PrepareDataDir(const std::string& dir, Logger& logger) {
 }
 
 }  // namespace
+
+Status Application::StartSafety(const Config& config, Parts& p) {
+  const ConfigValues& v = config.values;
+  const ModerationMode mode = ParseModerationMode(v.Text("moderation.mode"));
+  std::unique_ptr<ModerationApi> api;
+  if (mode == ModerationMode::kApi) {
+    ModerationApiOptions options;
+    options.base_url =
+        v.Text("moderation.base_url").empty() ? config.llm.base_url : v.Text("moderation.base_url");
+    options.api_key = config.llm.api_key;
+    // A reader waits for it: at most 10 s, less when the LLM's own timeout is shorter.
+    options.timeout_ms = std::min(config.llm.timeout_s, 10) * 1000L;
+    api = std::make_unique<ModerationApi>(std::move(options), HttpTransport::Real());
+  }
+  p.safety_store = std::make_unique<SqliteSafetyStore>(*p.database, *p.writer, *p.logger);
+  p.moderator = std::make_unique<Moderator>(mode, std::move(api));
+  p.budget = std::make_unique<TokenBudget>(*p.safety_store, *p.metrics, *p.logger, Clock::Real());
+  SafetyLimits limits;
+  limits.user_per_hour = v.Int("limit.user_per_hour");
+  limits.user_per_day = v.Int("limit.user_per_day");
+  limits.chat_per_minute = v.Int("limit.chat_per_minute");
+  limits.llm_daily_tokens = v.Int("llm.daily_tokens");
+  p.safety = std::make_unique<SafetyService>(limits, *p.moderator, *p.budget, *p.safety_store,
+                                             *p.metrics, *p.logger, Clock::Real());
+  Status loaded = p.safety->Load();
+  if (!loaded.ok()) return loaded;
+  p.story_writer->SetAllowance(p.budget.get());
+  p.moderated_writer = std::make_unique<ModeratedStoryWriter>(*p.story_writer, p.offline,
+                                                              *p.moderator, *p.metrics, *p.logger);
+  return {};
+}
 
 Result<std::unique_ptr<Application>> Application::Create(
     const Config& config, const std::vector<std::string>& config_warnings) {
@@ -152,12 +195,15 @@ Result<std::unique_ptr<Application>> Application::Create(
   }
   p->story_writer =
       std::make_unique<StoryWriter>(p->llm.get(), p->offline, *p->metrics, *p->logger);
+  Status safety = StartSafety(config, *p);
+  if (!safety.ok()) return safety.error();
   EngineOptions engine;
   engine.system_prompt = config.story_system_prompt;
   engine.max_tokens = config.llm.max_tokens;
   JobRunnerOptions job_options;
   job_options.workers = config.workers;
-  p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->story_writer,
+  job_options.safety = p->safety.get();
+  p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->moderated_writer,
                                         std::map<std::string, ReplySender*>{}, engine, *p->metrics,
                                         *p->logger, job_options);
   p->inbox = std::make_unique<Inbox>(*p->chats, *p->jobs, *p->metrics, *p->logger);
@@ -194,8 +240,10 @@ Result<std::unique_ptr<Application>> Application::Create(
                      {*p->chats, *p->pool, [jobs](Job job) { jobs->Requeue(std::move(job)); }});
   std::vector<std::string> channel_names;
   for (const auto& channel : p->channels) channel_names.push_back(channel->id().str());
-  http::AddStoryRoutes(p->router, {*p->prompts, *p->chats, *p->story_writer, engine, *p->pool,
-                                   std::move(channel_names), std::move(known_channels)});
+  http::AddStoryRoutes(p->router,
+                       {*p->prompts, *p->chats, *p->moderated_writer, engine, *p->pool,
+                        std::move(channel_names), std::move(known_channels), p->budget.get()});
+  http::AddSafetyRoutes(p->router, *p->safety, *p->pool);
   {
     std::error_code ec;
     const AdminWebDir web = ResolveAdminWebDir(

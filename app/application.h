@@ -34,6 +34,7 @@ class Application {
 
  private:
   struct Parts;
+  static Status StartSafety(const Config& config, Parts& parts);
   explicit Application(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

@@ -372,8 +372,36 @@ const SettingsTable& CoreSettings() {
                     "built-in ones (length, child-safe, the user's language)"),
           IntRow("WORKERS", "workers", 64, 1, 10000,
                  "story jobs in flight at once (LLM concurrency)"),
+          IntRow("LIMIT_USER_PER_HOUR", "limit.user_per_hour", 20, 0, 1000000,
+                 "new stories and chapters per user per channel in any hour; 0: no limit"),
+          IntRow("LIMIT_USER_PER_DAY", "limit.user_per_day", 60, 0, 1000000,
+                 "new stories and chapters per user per channel in any 24 hours; 0: no limit"),
+          IntRow("LIMIT_CHAT_PER_MINUTE", "limit.chat_per_minute", 20, 0, 1000000,
+                 "messages per chat answered in a minute; the next gets one notice, the rest "
+                 "silence; 0: no limit"),
+          IntRow("LLM_DAILY_TOKENS", "llm.daily_tokens", 0, 0, 2000000000,
+                 "LLM tokens per UTC day; once spent, the offline storyteller writes until "
+                 "midnight UTC; 0: no budget"),
+          StringRow("MODERATION", "moderation.mode", "local",
+                    "off, local (built-in and admin word lists) or api (the lists plus POST "
+                    "{base}/moderations)",
+                    [](std::string_view v) {
+                      return CheckOneOf(v, {"off", "local", "api"});
+                    }),
+          StringRow("MODERATION_BASE_URL", "moderation.base_url", "",
+                    "OpenAI-compatible base URL of the moderation API (api mode); empty: the LLM "
+                    "base URL",
+                    [](std::string_view v) { return CheckUrl(v, true); }),
       },
-      nullptr};
+      [](const ConfigValues& v) -> Status {
+        if (v.Text("moderation.mode") == "api" && v.Text("moderation.base_url").empty() &&
+            v.Text("llm.base_url").empty()) {
+          return InvalidArgument(
+              "moderation.base_url: required when moderation.mode is api and there is no LLM "
+              "base URL (STORYBOT_MODERATION_BASE_URL)");
+        }
+        return {};
+      }};
   return table;
 }
 

@@ -131,6 +131,28 @@ struct Metrics::Impl {
                                      .Help("Story jobs waiting to retry a failed store call")
                                      .Register(*registry)
                                      .Add({});
+  prometheus::Family<prometheus::Counter>& limit_rejections =
+      prometheus::BuildCounter()
+          .Name("storybot_limit_rejections_total")
+          .Help(
+              "Messages or LLM calls refused by a limit, by kind (user_hour, user_day, "
+              "chat_flood, llm_budget)")
+          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& moderation =
+      prometheus::BuildCounter()
+          .Name("storybot_moderation_total")
+          .Help("Moderation checks by stage (request, story) and verdict (allow, block, error)")
+          .Register(*registry);
+  prometheus::Gauge& llm_budget_used = prometheus::BuildGauge()
+                                           .Name("storybot_llm_budget_tokens_used")
+                                           .Help("LLM tokens used today (UTC)")
+                                           .Register(*registry)
+                                           .Add({});
+  prometheus::Gauge& llm_budget = prometheus::BuildGauge()
+                                      .Name("storybot_llm_budget_tokens")
+                                      .Help("The daily LLM token budget; 0: none")
+                                      .Register(*registry)
+                                      .Add({});
   prometheus::Counter& cpu_seconds = prometheus::BuildCounter()
                                          .Name("process_cpu_seconds_total")
                                          .Help("User and system CPU time spent in seconds")
@@ -179,6 +201,14 @@ Metrics::Metrics(std::string_view version, const std::vector<std::string>& chann
     impl_->storage_errors.Add({{"operation", operation}});
   }
   for (const char* kind : {"prompt", "completion"}) impl_->llm_tokens.Add({{"kind", kind}});
+  for (const char* kind : {"user_hour", "user_day", "chat_flood", "llm_budget"}) {
+    impl_->limit_rejections.Add({{"kind", kind}});
+  }
+  for (const char* stage : {"request", "story"}) {
+    for (const char* verdict : {"allow", "block", "error"}) {
+      impl_->moderation.Add({{"stage", stage}, {"verdict", verdict}});
+    }
+  }
   for (const char* engine : {"offline", "openai"}) {
     impl_->story_duration.Add({{"engine", engine}}, kStoryBuckets);
   }
@@ -251,6 +281,23 @@ void Metrics::CountStorageError(std::string_view operation) {
 }
 
 void Metrics::SetJobsHeld(std::int64_t jobs) { impl_->jobs_held.Set(static_cast<double>(jobs)); }
+
+void Metrics::CountLimitRejection(std::string_view kind) {
+  impl_->limit_rejections.Add({{"kind", std::string(kind)}}).Increment();
+}
+
+void Metrics::CountModeration(std::string_view stage, std::string_view verdict) {
+  impl_->moderation.Add({{"stage", std::string(stage)}, {"verdict", std::string(verdict)}})
+      .Increment();
+}
+
+void Metrics::SetLlmBudgetTokensUsed(std::int64_t tokens) {
+  impl_->llm_budget_used.Set(static_cast<double>(tokens));
+}
+
+void Metrics::SetLlmBudgetTokens(std::int64_t tokens) {
+  impl_->llm_budget.Set(static_cast<double>(tokens));
+}
 
 std::string Metrics::Render() {
   std::lock_guard lock(impl_->render_mutex);

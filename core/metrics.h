@@ -40,6 +40,13 @@ class Metrics {
   void CountStorageError(std::string_view operation);
   void SetJobsHeld(std::int64_t jobs);  // jobs waiting to retry a failed store call
 
+  // Safety (README "Safety and limits"). kind: user_hour | user_day | chat_flood | llm_budget
+  void CountLimitRejection(std::string_view kind);
+  // stage: request | story; verdict: allow | block | error
+  void CountModeration(std::string_view stage, std::string_view verdict);
+  void SetLlmBudgetTokensUsed(std::int64_t tokens);  // today's (UTC) LLM tokens
+  void SetLlmBudgetTokens(std::int64_t tokens);      // the daily budget; 0: none
+
   // Prometheus text exposition format 0.0.4, process metrics refreshed first.
   std::string Render();
 

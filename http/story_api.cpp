@@ -154,6 +154,12 @@ void Stats(const ExchangePtr& ex, StoryApiDeps& deps) {
           {"failed", stats.value().jobs_dead + stats.value().jobs_failed},
           {"dead", stats.value().jobs_dead},
           {"done", stats.value().jobs_done}}}};
+    if (deps.budget != nullptr) {
+      const TokenBudget::State budget = deps.budget->Now();
+      body["llm_budget"] = boost::json::object{{"daily_tokens", budget.limit},
+                                               {"used_today", budget.used_today},
+                                               {"spent", budget.spent}};
+    }
     ex->Reply(JsonResponse(200, boost::json::serialize(body)));
   });
 }

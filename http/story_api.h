@@ -6,6 +6,7 @@
 
 #include "core/jobs/chat_store.h"
 #include "core/prompt_service.h"
+#include "core/safety/token_budget.h"
 #include "core/story/story.h"
 #include "core/story/story_engine.h"
 #include "core/work_pool.h"
@@ -21,6 +22,7 @@ struct StoryApiDeps {
   WorkPool& pool;                           // for database reads
   std::vector<std::string> channels;        // the channels that are on, for /api/stats
   std::vector<std::string> known_channels;  // every channel, on or off: the conversations filter
+  TokenBudget* budget = nullptr;            // the LLM's daily budget, for /api/stats
 };
 
 void AddStoryRoutes(Router& router, StoryApiDeps deps);

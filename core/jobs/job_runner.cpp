@@ -197,6 +197,12 @@ void JobRunner::Process(Job job) {
   job.store_failures = 0;
   Decision decision =
       Decide(job.message, state.value(), snapshot.value()->prompts, engine_, SeedFor(job));
+  if (options_.safety != nullptr) {
+    const GateAnswer gate = options_.safety->Admit(
+        job.message, decision.kind == Decision::Kind::kStory, decision.language);
+    if (gate.kind == GateAnswer::Kind::kSilent) return Skip(std::move(job));
+    if (gate.kind == GateAnswer::Kind::kReply) return Reply(std::move(job), gate.text, {});
+  }
   if (decision.kind == Decision::Kind::kText) return Reply(std::move(job), decision.text, {});
   if (decision.kind == Decision::Kind::kReset) {
     ChatUpdate reset;
@@ -247,6 +253,16 @@ void JobRunner::Reply(Job job, const std::string& reply, const ChatUpdate& updat
         auto shared = std::make_shared<Job>(std::move(j));
         pool_.Post([this, shared] { Send(std::move(*shared)); });
       });
+}
+
+void JobRunner::Skip(Job job) {
+  ReleaseWorker();
+  Persist(
+      std::move(job), "finish",
+      [this](const Job& j, std::function<void(Status)> done) {
+        store_.Finish(j.id, JobEnd::kDone, "", std::move(done));
+      },
+      [this](Job j) { Finished(j); });
 }
 
 void JobRunner::Send(Job job) {

@@ -29,6 +29,7 @@
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
+#include "core/safety/safety_service.h"
 #include "core/story/story.h"
 #include "core/story/story_engine.h"
 #include "core/work_pool.h"
@@ -44,6 +45,8 @@ struct JobRunnerOptions {
   std::chrono::milliseconds store_first_retry{500};
   std::chrono::milliseconds store_max_retry{30000};
   Clock* clock = nullptr;  // null: Clock::Real()
+  // Flood control, quotas and request moderation before any story work; null: none.
+  SafetyService* safety = nullptr;
 };
 
 class JobRunner {
@@ -90,6 +93,8 @@ class JobRunner {
   void Loop();
   void Process(Job job);
   void Reply(Job job, const std::string& reply, const ChatUpdate& update);
+  // Ends the job without an answer (a flooding chat's silence).
+  void Skip(Job job);
   void Send(Job job);
   void OnSent(Job job, SendResult result);
   // Runs `call`; once it succeeded, `then`. A failure holds the job and retries `call` later.

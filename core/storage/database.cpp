@@ -105,6 +105,32 @@ const std::vector<Migration>& Migrations() {
       {5, "how many pieces of a split reply went out (a retry sends only the rest)", R"sql(
         ALTER TABLE deliveries ADD COLUMN pieces_sent INTEGER NOT NULL DEFAULT 0;
       )sql"},
+      {6, "safety: story starts per user (quotas), LLM tokens per day, admin settings, refusals",
+       R"sql(
+        CREATE TABLE safety_story_starts (
+          channel TEXT    NOT NULL,
+          user_id TEXT    NOT NULL,
+          at      INTEGER NOT NULL
+        );
+        CREATE INDEX safety_story_starts_by_user ON safety_story_starts (channel, user_id, at);
+        CREATE TABLE safety_token_usage (
+          day    INTEGER PRIMARY KEY,
+          tokens INTEGER NOT NULL
+        );
+        CREATE TABLE safety_settings (
+          name       TEXT PRIMARY KEY,
+          value      TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE safety_events (
+          id        INTEGER PRIMARY KEY AUTOINCREMENT,
+          at        TEXT NOT NULL,
+          channel   TEXT NOT NULL,
+          user_hash TEXT NOT NULL,
+          reason    TEXT NOT NULL,
+          detail    TEXT NOT NULL DEFAULT ''
+        );
+      )sql"},
   };
   return migrations;
 }

@@ -20,12 +20,17 @@ void StoryWriter::Offline(StoryRequest request, StoryCallback done) {
 }
 
 void StoryWriter::Generate(StoryRequest request, StoryCallback done) {
-  if (llm_ == nullptr) return Offline(std::move(request), std::move(done));
+  if (llm_ == nullptr || (allowance_ != nullptr && !allowance_->Allows())) {
+    return Offline(std::move(request), std::move(done));
+  }
   const auto start = clock_.SteadyNow();
   StoryRequest copy = request;  // kept for the fallback
   llm_->Generate(std::move(request), [this, start, copy = std::move(copy),
                                       done = std::move(done)](Result<Story> story) mutable {
     if (story.ok()) {
+      if (allowance_ != nullptr) {
+        allowance_->Used(story.value().prompt_tokens + story.value().completion_tokens);
+      }
       metrics_.ObserveStory(story.value().engine, SecondsSince(clock_, start));
       return done(std::move(story));
     }

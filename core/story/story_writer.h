@@ -9,6 +9,15 @@
 
 namespace storybot {
 
+// Whether the LLM may write now (core/safety/token_budget.h: the daily token budget), and what
+// it used. Thread-safe.
+class LlmAllowance {
+ public:
+  virtual ~LlmAllowance() = default;
+  virtual bool Allows() = 0;
+  virtual void Used(std::int64_t tokens) = 0;
+};
+
 class StoryWriter final : public StoryBackend {
  public:
   // `llm` may be null (offline only). Both backends, metrics, logger and clock must outlive the
@@ -21,6 +30,9 @@ class StoryWriter final : public StoryBackend {
     return llm_ != nullptr ? llm_->name() : offline_.name();
   }
   void Generate(StoryRequest request, StoryCallback done) override;
+  // While `allowance` refuses, the offline storyteller writes (no fallback is counted). Call
+  // before the first Generate; it must outlive the writer.
+  void SetAllowance(LlmAllowance* allowance) { allowance_ = allowance; }
 
  private:
   void Offline(StoryRequest request, StoryCallback done);
@@ -30,6 +42,7 @@ class StoryWriter final : public StoryBackend {
   Metrics& metrics_;
   Logger& logger_;
   Clock& clock_;
+  LlmAllowance* allowance_ = nullptr;
 };
 
 }  // namespace storybot

@@ -100,6 +100,11 @@ class SafetyTest : public StorybotTest {
     for (const auto& r : llm_.requests()) n += r.path == path ? 1 : 0;
     return n;
   }
+  // "ok" (flag inputs holding "flag-me"), "500" or "slow" (answers after 4 s).
+  void SetModeration(std::string mode) {
+    std::lock_guard lock(mutex_);
+    moderation_ = std::move(mode);
+  }
   std::string Metrics() { return Fetch("GET", Url("/metrics")).body; }
   std::vector<boost::json::object> LogLines() {
     std::vector<boost::json::object> lines;
@@ -275,7 +280,7 @@ TEST_F(SafetyTest, AFlaggedStoryIsWrittenAgainThenReplaced) {
 
 TEST_F(SafetyTest, AModerationServiceAnswering500FallsBackToListsAndTheOfflineStoryteller) {
   StartStorybot(LlmEnv({{"STORYBOT_MODERATION", "api"}}));
-  moderation_ = "500";
+  SetModeration("500");
   EXPECT_EQ(Preview(), "offline");  // the story could not be checked
   ASSERT_EQ(Deliver(1, 2201, "a story about owls").status, 200);
   ASSERT_EQ(Deliver(2, 2201, "a murder story").status, 200);
@@ -289,7 +294,7 @@ TEST_F(SafetyTest, AModerationServiceAnswering500FallsBackToListsAndTheOfflineSt
 
 TEST_F(SafetyTest, AModerationServiceTimingOutFallsBackToListsAndTheOfflineStoryteller) {
   StartStorybot(LlmEnv({{"STORYBOT_MODERATION", "api"}, {"STORYBOT_LLM_TIMEOUT_S", "1"}}));
-  moderation_ = "slow";
+  SetModeration("slow");
   EXPECT_EQ(Preview(), "offline");
   ASSERT_EQ(Deliver(1, 2301, "a story about owls").status, 200);
   auto sent = Answered(2301);

@@ -12,8 +12,8 @@ namespace {
 
 using std::chrono::seconds;
 
-// 2027-01-15T23:00:00Z: an hour before a UTC midnight.
-constexpr std::int64_t kLateEvening = 1'799'967'600 - 1'799'967'600 % 86400 + 23 * 3600;
+// 23:00:00Z on 2024-10-04 (day 20000): an hour before a UTC midnight.
+constexpr std::int64_t kLateEvening = 20000 * 86400 + 23 * 3600;
 
 class TokenBudgetTest : public ::testing::Test {
  protected:

@@ -100,7 +100,8 @@ Result<StoredSafety> SqliteSafetyStore::Load() {
       const std::string value = query.getColumn(1).getString();
       if (name == kWordsSetting) {
         std::vector<std::string> words;
-        for (const auto& word : boost::json::parse(value).as_array()) {
+        const boost::json::value list = boost::json::parse(value);  // outlives the loop
+        for (const auto& word : list.as_array()) {
           words.emplace_back(word.as_string());
         }
         stored.words = std::move(words);

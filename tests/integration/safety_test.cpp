@@ -115,11 +115,12 @@ class SafetyTest : public StorybotTest {
     return lines;
   }
 
-  FakeTelegramApi telegram_;
-  FakeHttpServer llm_;
+  // Declared before the fakes, so that their handlers never outlive what they read.
   std::mutex mutex_;
   std::vector<std::string> stories_;
   std::string moderation_ = "ok";
+  FakeTelegramApi telegram_;
+  FakeHttpServer llm_;
 };
 
 TEST_F(SafetyTest, OverTheHourlyLimitTheReaderIsToldWhenAndARestartKeepsTheCount) {

@@ -8,15 +8,18 @@
 #include "channels/webhook/admin_api.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
+#include "core/safety/safety_service.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
+#include "core/storage/sqlite_safety_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/work_pool.h"
 #include "http/jobs_api.h"
 #include "http/prompts_api.h"
+#include "http/safety_api.h"
 #include "http/story_api.h"
 #include "http/system_api.h"
 #include "tests/support/storybot_process.h"
@@ -72,6 +75,12 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   SqliteIntegrationStore integration_store(*db.value(), *writer.value());
   webhook::IntegrationRegistry integrations(integration_store);
   AddIntegrationRoutes(router, integrations, pool);
+  auto logger = Logger::Open({"", LogLevel::kError, false}).value();
+  SqliteSafetyStore safety_store(*db.value(), *writer.value(), *logger);
+  Moderator moderator(ModerationMode::kLocal, nullptr);
+  TokenBudget budget(safety_store, metrics, *logger, Clock::Real());
+  SafetyService safety({}, moderator, budget, safety_store, metrics, *logger, Clock::Real());
+  AddSafetyRoutes(router, safety, pool);
 
   std::set<std::string> routed;
   for (const Route& r : router.routes()) {

@@ -208,6 +208,12 @@ TEST_F(DiscordTest, StoryIsDeferredThenTheOriginalResponseIsEdited) {
   EXPECT_TRUE(Requests("POST", "/webhooks/", 0).empty());  // it fitted in one message
   // The interaction token is a credential: never in the log.
   EXPECT_EQ(Log().find("itoken-1255582384934113411"), std::string::npos);
+  // The channel's metrics.
+  const std::string metrics = Fetch("GET", Url("/metrics")).body;
+  EXPECT_NE(metrics.find(R"(storybot_messages_received_total{channel="discord"} 1)"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(R"(storybot_replies_sent_total{channel="discord",outcome="sent"} 1)"),
+            std::string::npos);
 }
 
 TEST_F(DiscordTest, TheUsersLocaleChoosesTheLanguage) {
@@ -268,8 +274,9 @@ TEST_F(DiscordTest, AnUnknownWebhookFailsTheJobWithItsReason) {
   ASSERT_EQ(Interact(Command(kGoneId, "story", "owls")).status, 200);
   ASSERT_TRUE(test::WaitFor([&] { return JobsIn("failed") == 1; }));
   EXPECT_EQ(Edits(1).size(), 1u);  // given up at once, not retried
-  auto failed = Json(Get("/api/jobs?state=failed")).as_object();
-  const auto& job = failed.at("jobs").at(0).as_object();
+  const auto failed = Json(Get("/api/jobs?state=failed")).as_array();
+  ASSERT_EQ(failed.size(), 1u);
+  const auto& job = failed[0].as_object();
   EXPECT_EQ(job.at("channel").as_string(), "discord");
   EXPECT_EQ(job.at("last_error").as_string(), "discord HTTP 404: Unknown Webhook (10015)");
   const std::string log = Log();

@@ -1,5 +1,8 @@
 #include "app/channels.h"
 
+#include "channels/discord/channel.h"
+#include "channels/discord/channel_id.h"
+#include "channels/discord/settings.h"
 #include "channels/slack/channel.h"
 #include "channels/slack/channel_id.h"
 #include "channels/slack/settings.h"
@@ -17,6 +20,7 @@ const std::vector<channels::ChannelRegistration>& KnownChannels() {
       {telegram::kChannelId, telegram::SettingsRows, telegram::MakeChannel},
       {slack::kChannelId, slack::SettingsRows, slack::MakeChannel},
       {webhook::kChannelId, webhook::SettingsRows, webhook::MakeChannel},
+      {discord::kChannelId, discord::SettingsRows, discord::MakeChannel},
   };
   return known;
 }

@@ -9,7 +9,7 @@ import { NotAvailable } from '../ui/NotAvailable';
 import { Spinner } from '../ui/Spinner';
 import { normalizeConversations, type Conversation } from './conversationShape';
 
-const CHANNELS = ['telegram', 'slack', 'webhook'];
+const CHANNELS = ['telegram', 'slack', 'webhook', 'discord'];
 
 type State =
   | { state: 'loading' }

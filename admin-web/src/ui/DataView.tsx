@@ -16,6 +16,7 @@ const KNOWN_LABELS: Record<string, MessageKey> = {
   channels: 'stat.channels',
   telegram: 'stat.telegram',
   slack: 'stat.slack',
+  discord: 'stat.discord',
   webhook: 'stat.webhook',
   webhooks: 'stat.webhook',
   enabled: 'stat.enabled',

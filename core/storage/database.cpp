@@ -105,6 +105,29 @@ const std::vector<Migration>& Migrations() {
       {5, "how many pieces of a split reply went out (a retry sends only the rest)", R"sql(
         ALTER TABLE deliveries ADD COLUMN pieces_sent INTEGER NOT NULL DEFAULT 0;
       )sql"},
+      {7, "named admin accounts (hashed tokens, a role) and the audit trail of admin writes", R"sql(
+        CREATE TABLE admin_accounts (
+          name         TEXT PRIMARY KEY,
+          role         TEXT NOT NULL CHECK (role IN ('viewer', 'editor')),
+          token_hash   TEXT NOT NULL UNIQUE,
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE audit_log (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at          TEXT NOT NULL,
+          actor       TEXT NOT NULL,
+          actor_role  TEXT NOT NULL,
+          action      TEXT NOT NULL,
+          method      TEXT NOT NULL,
+          route       TEXT NOT NULL,
+          target      TEXT NOT NULL DEFAULT '',
+          before_json TEXT,
+          after_json  TEXT,
+          trace_id    TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+      )sql"},
   };
   return migrations;
 }

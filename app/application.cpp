@@ -6,6 +6,7 @@
 
 #include "app/admin_web_dir.h"
 #include "app/channels.h"
+#include "core/admin/admin_authenticator.h"
 #include "core/jobs/inbox.h"
 #include "core/jobs/job_runner.h"
 #include "core/logging.h"
@@ -19,6 +20,7 @@
 #include "core/storage/database.h"
 #include "core/storage/file_modes.h"
 #include "core/storage/group_commit.h"
+#include "core/storage/sqlite_admin_store.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
@@ -27,6 +29,7 @@
 #include "core/story/openai_backend.h"
 #include "core/story/story_writer.h"
 #include "core/work_pool.h"
+#include "http/audit_api.h"
 #include "http/jobs_api.h"
 #include "http/middleware.h"
 #include "http/prompts_api.h"
@@ -52,6 +55,10 @@ struct Application::Parts {
   std::unique_ptr<SqliteChatStore> chats;
   std::unique_ptr<SqliteIntegrationStore> integrations;
   std::unique_ptr<WorkPool> pool;
+  std::unique_ptr<SqliteAdminAccountStore> admin_accounts;
+  std::unique_ptr<SqliteAuditLog> audit;
+  // Refreshes on the pool, which is stopped (its queue run) before any member is destroyed.
+  std::unique_ptr<AdminAuthenticator> admins;
   OfflineStoryteller offline;
   std::unique_ptr<StoryWriter> story_writer;
   std::unique_ptr<SqliteSafetyStore> safety_store;
@@ -183,6 +190,12 @@ Result<std::unique_ptr<Application>> Application::Create(
   p->chats = std::make_unique<SqliteChatStore>(*p->database, *p->writer);
   p->integrations = std::make_unique<SqliteIntegrationStore>(*p->database, *p->writer);
   p->pool = std::make_unique<WorkPool>(2);
+  p->admin_accounts = std::make_unique<SqliteAdminAccountStore>(*p->database, *p->writer);
+  p->audit = std::make_unique<SqliteAuditLog>(*p->database, *p->writer);
+  WorkPool* pool = p->pool.get();
+  p->admins = std::make_unique<AdminAuthenticator>(
+      p->admin_accounts.get(), token.value().value, Clock::Real(),
+      [pool](std::function<void()> task) { pool->Post(std::move(task)); });
 
   if (!config.llm.base_url.empty()) {
     OpenAiOptions llm;
@@ -236,6 +249,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   }
   http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
   http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
+  http::AddAuditRoutes(p->router, *p->audit, *p->pool);
   http::AddJobRoutes(p->router,
                      {*p->chats, *p->pool, [jobs](Job job) { jobs->Requeue(std::move(job)); }});
   std::vector<std::string> channel_names;
@@ -266,7 +280,12 @@ Result<std::unique_ptr<Application>> Application::Create(
       std::vector<http::Middleware>{http::TraceIdMiddleware(),
                                     http::ObservabilityMiddleware(*p->logger, *p->metrics),
                                     http::CorsMiddleware(config.cors_origins)},
-      http::Dispatcher(p->router, token.value().value, *p->logger));
+      http::Dispatcher(p->router,
+                       http::AdminAccess{[admins = p->admins.get()](std::string_view given) {
+                                           return admins->Authenticate(given);
+                                         },
+                                         p->audit.get()},
+                       *p->logger));
 
   http::ServerOptions options;
   options.host = config.http.host;

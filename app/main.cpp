@@ -1,9 +1,12 @@
 // storybot: an AI story bot for Telegram, Slack and webhooks. See README.md.
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "app/admin_cli.h"
 #include "app/application.h"
 #include "app/channels.h"
 #include "core/config.h"
@@ -18,6 +21,10 @@ constexpr std::string_view kUsage =
   --check-config   validate the settings, print them with secrets masked, exit 0 or 1
   --help           show this help
   --version        print the version
+
+  admin add NAME --role editor|viewer   make a named admin token (printed once)
+  admin list                            list the admins (never their tokens)
+  admin remove NAME                     remove one; a running storybot stops taking it
 
 Every setting can come from the environment (STORYBOT_*); see config/storybot.example.json.
 )";
@@ -35,6 +42,7 @@ void PrintSettings() {
 int main(int argc, char** argv) {
   storybot::ConfigSources sources;
   bool check_only = false;
+  std::optional<std::vector<std::string>> admin_args;  // the words after "admin"
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -46,7 +54,11 @@ int main(int argc, char** argv) {
       std::cout << "storybot " << storybot::kVersion << "\n";
       return 0;
     }
-    if (arg == "--check-config") {
+    if (admin_args && arg != "--config" && !arg.starts_with("--config=")) {
+      admin_args->emplace_back(arg);
+    } else if (arg == "admin") {
+      admin_args.emplace();
+    } else if (arg == "--check-config") {
       check_only = true;
     } else if (arg == "--config" || arg.starts_with("--config=")) {
       // "--config" as the last word, "--config --check-config" or "--config=": no path given.
@@ -78,6 +90,8 @@ int main(int argc, char** argv) {
     std::cerr << "storybot: invalid configuration: " << config.error().message << "\n";
     return 1;
   }
+  if (admin_args)
+    return storybot::RunAdminCommand(*admin_args, config.value(), std::cout, std::cerr);
   if (check_only) {
     std::cout << storybot::DescribeConfig(config.value());
     std::cerr << "storybot: configuration is valid\n";

@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "core/admin/admin_accounts.h"
+#include "core/admin/audit_log.h"
+#include "core/logging.h"
 #include "core/result.h"
 #include "http/message.h"
 
@@ -37,6 +40,11 @@ class Exchange {
   std::string route = "unmatched";  // the matched pattern, for logs and metric labels
   std::map<std::string, std::string, std::less<>> params;  // path parameters
   std::optional<EarlyError> early_error;
+  // The admin who made the request (set on admin routes once authenticated), and where their
+  // writes are recorded (http/audit.h); `audit` is null when nothing records them.
+  std::optional<AdminIdentity> admin;
+  AuditLog* audit = nullptr;
+  Logger* audit_logger = nullptr;
   // Why a 5xx was answered (e.g. "database or disk is full"): logged, never sent to the client.
   std::string error_cause;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <iterator>
 
+#include "http/audit.h"
+
 namespace storybot::http {
 namespace {
 
@@ -76,19 +78,20 @@ void Retry(const ExchangePtr& ex, JobsApiDeps& deps) {
     if (!job.ok()) return ReplyError(ex, job.error());
     const std::int64_t job_id = job.value().id;
     deps.run_now(std::move(job).value());
-    ex->Reply(JsonResponse(202, boost::json::serialize(boost::json::object{
-                                    {"id", job_id}, {"state", "waiting"}, {"attempts", 0}})));
+    const std::string after = boost::json::serialize(
+        boost::json::object{{"id", job_id}, {"state", "waiting"}, {"attempts", 0}});
+    AuditThenReply(ex, {"job.retry", std::to_string(job_id), "", after}, JsonResponse(202, after));
   });
 }
 
 void Discard(const ExchangePtr& ex, JobsApiDeps& deps) {
   const auto id = JobId(ex);
   if (!id) return;
-  deps.chats.Discard(*id, [ex](Status discarded) {
+  deps.chats.Discard(*id, [ex, job_id = *id](Status discarded) {
     if (!discarded.ok()) return ReplyError(ex, discarded.error());
     Response r;
     r.status = 204;
-    ex->Reply(std::move(r));
+    AuditThenReply(ex, {"job.discard", std::to_string(job_id), "", ""}, std::move(r));
   });
 }
 

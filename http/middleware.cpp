@@ -63,7 +63,9 @@ Middleware ObservabilityMiddleware(Logger& logger, Metrics& metrics) {
                      {"event.duration", static_cast<std::int64_t>(nanos)},
                      {"client.ip", std::string_view(req.remote_ip)},
                      {"user_agent.original", req.Header("User-Agent")},
-                     {"http.route", std::string_view(ex_raw->route)}},
+                     {"http.route", std::string_view(ex_raw->route)},
+                     {"user.name",
+                      ex_raw->admin ? std::string_view(ex_raw->admin->name) : std::string_view()}},
                     ex_raw->trace_id);
       if (r.status >= 500 && !ex_raw->error_cause.empty()) {
         logger.Log(LogLevel::kError, "request failed: " + message,
@@ -113,21 +115,45 @@ Middleware CorsMiddleware(std::vector<std::string> allowed_origins) {
   };
 }
 
-bool IsAuthorized(std::string_view authorization, std::string_view token) {
+std::string_view BearerToken(std::string_view authorization) {
   constexpr std::string_view kScheme = "Bearer ";
-  if (authorization.size() <= kScheme.size()) return false;
-  // The scheme is case-insensitive (RFC 9110); the token is compared in constant time.
+  if (authorization.size() <= kScheme.size()) return {};
+  // The scheme is case-insensitive (RFC 9110).
   for (std::size_t i = 0; i < kScheme.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
         std::tolower(static_cast<unsigned char>(kScheme[i]))) {
-      return false;
+      return {};
     }
   }
-  return ConstantTimeEquals(authorization.substr(kScheme.size()), token);
+  return authorization.substr(kScheme.size());
+}
+
+bool IsAuthorized(std::string_view authorization, std::string_view token) {
+  const std::string_view given = BearerToken(authorization);
+  return !given.empty() && ConstantTimeEquals(given, token);  // constant time
+}
+
+AccessDecision DecideAccess(Auth auth, std::string_view method,
+                            const std::optional<AdminIdentity>& admin) {
+  if (auth == Auth::kNone) return AccessDecision::kAllow;
+  if (!admin) return AccessDecision::kUnauthenticated;
+  if (admin->role == AdminRole::kEditor || auth == Auth::kAdminRead) return AccessDecision::kAllow;
+  const bool reads = method == "GET" || method == "HEAD";
+  return reads ? AccessDecision::kAllow : AccessDecision::kForbidden;
 }
 
 Next Dispatcher(const Router& router, std::string admin_token, Logger& logger) {
-  return [&router, token = std::move(admin_token), &logger](const ExchangePtr& ex) {
+  AdminAccess access;
+  access.authenticate =
+      [token = std::move(admin_token)](std::string_view given) -> std::optional<AdminIdentity> {
+    if (token.empty() || !ConstantTimeEquals(given, token)) return std::nullopt;
+    return AdminIdentity{std::string(kBootstrapAdminName), AdminRole::kEditor};
+  };
+  return Dispatcher(router, std::move(access), logger);
+}
+
+Next Dispatcher(const Router& router, AdminAccess access, Logger& logger) {
+  return [&router, access = std::move(access), &logger](const ExchangePtr& ex) {
     if (ex->early_error) {
       const EarlyError& e = *ex->early_error;
       return ReplyError(ex, e.status, e.code, e.message);
@@ -147,11 +173,24 @@ Next Dispatcher(const Router& router, std::string admin_token, Logger& logger) {
     }
     ex->route = match.route->pattern;
     ex->params = std::move(match.params);
-    if (match.route->auth == Auth::kAdmin &&
-        !IsAuthorized(ex->request().Header("Authorization"), token)) {
-      ex->OnReply([](Response& r) { r.Set("WWW-Authenticate", "Bearer"); });
-      ReplyError(ex, 401, "unauthenticated", "missing or invalid admin token");
-      return;
+    if (match.route->auth != Auth::kNone) {
+      const std::string_view token = BearerToken(ex->request().Header("Authorization"));
+      if (!token.empty() && access.authenticate) ex->admin = access.authenticate(token);
+      switch (DecideAccess(match.route->auth, ex->request().method, ex->admin)) {
+        case AccessDecision::kUnauthenticated:
+          ex->OnReply([](Response& r) { r.Set("WWW-Authenticate", "Bearer"); });
+          ReplyError(ex, 401, "unauthenticated", "missing or invalid admin token");
+          return;
+        case AccessDecision::kForbidden:
+          ReplyError(ex, 403, "forbidden",
+                     "admin " + ex->admin->name + " is a viewer; " + ex->request().method + " " +
+                         ex->route + " needs an editor");
+          return;
+        case AccessDecision::kAllow:
+          break;
+      }
+      ex->audit = access.audit;
+      ex->audit_logger = &logger;
     }
     try {
       match.route->handler(ex);

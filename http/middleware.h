@@ -44,8 +44,25 @@ Middleware CorsMiddleware(std::vector<std::string> allowed_origins);
 // True when `authorization` is "Bearer <token>" with the right token (constant time).
 bool IsAuthorized(std::string_view authorization, std::string_view token);
 
-// Matches the route (404 / 405 with Allow), checks admin auth, calls the handler. Exceptions
-// from a handler become a 500 without internals, logged with the trace id.
+// The bearer token of "Authorization: Bearer <token>" (scheme case-insensitive), or empty.
+std::string_view BearerToken(std::string_view authorization);
+
+enum class AccessDecision { kAllow, kUnauthenticated, kForbidden };
+// Who may call what: no admin → 401 on admin routes; a viewer → 403 on a kAdmin route with a
+// method other than GET/HEAD; an editor → everything.
+AccessDecision DecideAccess(Auth auth, std::string_view method,
+                            const std::optional<AdminIdentity>& admin);
+
+struct AdminAccess {
+  // The admin for a bearer token, or nullopt. Called on the I/O thread: must not block.
+  std::function<std::optional<AdminIdentity>(std::string_view token)> authenticate;
+  AuditLog* audit = nullptr;  // where admin writes are recorded; null: nowhere
+};
+
+// Matches the route (404 / 405 with Allow), checks admin auth and role (401 / 403), calls the
+// handler. Exceptions from a handler become a 500 without internals, logged with the trace id.
+Next Dispatcher(const Router& router, AdminAccess access, Logger& logger);
+// Only the one bootstrap token (an editor named "bootstrap"), nothing recorded.
 Next Dispatcher(const Router& router, std::string admin_token, Logger& logger);
 
 }  // namespace storybot::http

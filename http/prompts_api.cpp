@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "http/audit.h"
 #include "http/json_body.h"
 
 namespace storybot::http {
@@ -60,11 +61,34 @@ Result<PromptChange> ReadPromptFields(const boost::json::object& body) {
   return PromptChange{title.value(), content.value(), enabled.value()};
 }
 
+Response PromptResponse(int status, const Prompt& prompt) {
+  Response r = JsonResponse(status, PromptJson(prompt));
+  if (status == 201) r.Set("Location", "/api/prompts/" + std::to_string(prompt.id));
+  return r;
+}
+
 void ReplyPrompt(const ExchangePtr& ex, int status, const Result<Prompt>& prompt) {
   if (!prompt.ok()) return ReplyError(ex, prompt.error());
-  Response r = JsonResponse(status, PromptJson(prompt.value()));
-  if (status == 201) r.Set("Location", "/api/prompts/" + std::to_string(prompt.value().id));
-  ex->Reply(std::move(r));
+  ex->Reply(PromptResponse(status, prompt.value()));
+}
+
+// The prompt as it is now, as JSON for the audit trail; empty when it cannot be found.
+std::string CurrentPromptJson(PromptService& prompts, std::int64_t id) {
+  auto snapshot = prompts.List();
+  if (!snapshot.ok()) return "";
+  for (const Prompt& p : snapshot.value()->prompts) {
+    if (p.id == id) return PromptJson(p);
+  }
+  return "";
+}
+
+// Replies with the written prompt after recording the change.
+void AuditPrompt(const ExchangePtr& ex, const char* action, int status, std::string before,
+                 const Result<Prompt>& written) {
+  if (!written.ok()) return ReplyError(ex, written.error());
+  const Prompt& p = written.value();
+  AuditThenReply(ex, {action, std::to_string(p.id), std::move(before), PromptJson(p)},
+                 PromptResponse(status, p));
 }
 
 }  // namespace
@@ -90,7 +114,7 @@ void AddPromptRoutes(Router& router, PromptService& prompts, WorkPool& pool) {
     if (!f.content) return ReplyError(ex, InvalidArgument("content: is required"));
     NewPrompt prompt{f.title.value_or(""), *f.content, f.enabled.value_or(true)};
     pool.Post([ex, &prompts, prompt = std::move(prompt)]() mutable {
-      ReplyPrompt(ex, 201, prompts.Create(std::move(prompt)));
+      AuditPrompt(ex, "prompt.create", 201, "", prompts.Create(std::move(prompt)));
     });
   });
 
@@ -113,7 +137,9 @@ void AddPromptRoutes(Router& router, PromptService& prompts, WorkPool& pool) {
     auto change = ReadPromptFields(*body);
     if (!change.ok()) return ReplyError(ex, change.error());
     pool.Post([ex, &prompts, id = *id, change = std::move(change).value()]() mutable {
-      ReplyPrompt(ex, 200, prompts.Update(id, std::move(change)));
+      std::string before = CurrentPromptJson(prompts, id);
+      AuditPrompt(ex, "prompt.update", 200, std::move(before),
+                  prompts.Update(id, std::move(change)));
     });
   });
 
@@ -121,11 +147,13 @@ void AddPromptRoutes(Router& router, PromptService& prompts, WorkPool& pool) {
     const auto id = PromptId(ex);
     if (!id) return;
     pool.Post([ex, &prompts, id = *id] {
+      std::string before = CurrentPromptJson(prompts, id);
       Status deleted = prompts.Delete(id);
       if (!deleted.ok()) return ReplyError(ex, deleted.error());
       Response r;
       r.status = 204;
-      ex->Reply(std::move(r));
+      AuditThenReply(ex, {"prompt.delete", std::to_string(id), std::move(before), ""},
+                     std::move(r));
     });
   });
 

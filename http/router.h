@@ -11,7 +11,10 @@
 
 namespace storybot::http {
 
-enum class Auth { kNone, kAdmin };
+// Who may call a route. kAdmin: any admin for GET/HEAD, an editor for every other method (so a
+// new write route is closed to viewers unless it says otherwise). kAdminRead: any admin whatever
+// the method, for POSTs that change nothing (POST /api/stories/preview). See DecideAccess.
+enum class Auth { kNone, kAdmin, kAdminRead };
 
 using Handler = std::function<void(const ExchangePtr&)>;
 

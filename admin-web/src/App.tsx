@@ -1,5 +1,6 @@
 import { useAuth } from './auth/AuthProvider';
 import { useI18n } from './i18n/I18nProvider';
+import { Audit } from './pages/Audit';
 import { Conversations } from './pages/Conversations';
 import { Jobs } from './pages/Jobs';
 import { Integrations } from './pages/Integrations';
@@ -49,6 +50,7 @@ function Page() {
   if (clean === '/conversations') return <Conversations />;
   if (clean === '/jobs') return <Jobs />;
   if (clean === '/integrations') return <Integrations />;
+  if (clean === '/audit') return <Audit />;
   return (
     <main id="main">
       <h1>{t('notFound.title')}</h1>

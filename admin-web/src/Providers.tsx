@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { AuthProvider } from './auth/AuthProvider';
+import { MeProvider } from './auth/MeProvider';
 import { I18nProvider } from './i18n/I18nProvider';
 import { RouterProvider } from './routing/router';
 import { ToastProvider } from './ui/Toasts';
@@ -10,7 +11,9 @@ export function Providers({ children }: { children: ReactNode }) {
     <I18nProvider>
       <RouterProvider>
         <AuthProvider>
-          <ToastProvider>{children}</ToastProvider>
+          <MeProvider>
+            <ToastProvider>{children}</ToastProvider>
+          </MeProvider>
         </AuthProvider>
       </RouterProvider>
     </I18nProvider>

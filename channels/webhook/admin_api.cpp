@@ -3,11 +3,13 @@
 #include <boost/json.hpp>
 
 #include "core/clock.h"
+#include "http/audit.h"
 #include "http/json_body.h"
 
 namespace storybot::webhook {
 namespace {
 
+using http::AuditThenReply;
 using http::Auth;
 using http::ExchangePtr;
 using http::JsonResponse;
@@ -50,6 +52,19 @@ Result<std::vector<std::string>> ReadAllowlist(const boost::json::object& body) 
   return out;
 }
 
+// The integration as the audit trail keeps it: the public object, never a secret.
+std::string AuditJson(const Integration& i, std::int64_t now) {
+  return boost::json::serialize(IntegrationObject(i, now));
+}
+
+// The integration named `name` as it is now, for the audit trail; empty when there is none.
+std::string CurrentJson(IntegrationRegistry& registry, const std::string& name, std::int64_t now) {
+  for (const Integration& i : registry.List()) {
+    if (i.name == name) return AuditJson(i, now);
+  }
+  return "";
+}
+
 }  // namespace
 
 void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry, WorkPool& pool) {
@@ -77,23 +92,29 @@ void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry
       Response r = JsonResponse(201, boost::json::serialize(o));
       r.Set("Location", "/api/integrations/" + name);
       r.Set("Cache-Control", "no-store");
-      ex->Reply(std::move(r));
+      AuditThenReply(ex, {"integration.create", name, "", AuditJson(created.value(), now)},
+                     std::move(r));
     });
   });
 
-  router.Add("POST", "/api/integrations/{name}/rotate", Auth::kAdmin,
-             [&registry, &pool](const ExchangePtr& ex) {
-               pool.Post([ex, &registry] {
-                 const std::int64_t now = registry.Now();
-                 auto rotated = registry.Rotate(ex->params.at("name"), now);
-                 if (!rotated.ok()) return ReplyError(ex, rotated.error());
-                 boost::json::object o = IntegrationObject(rotated.value(), now);
-                 o["secret"] = rotated.value().secret;
-                 Response r = JsonResponse(200, boost::json::serialize(o));
-                 r.Set("Cache-Control", "no-store");
-                 ex->Reply(std::move(r));
-               });
-             });
+  router.Add(
+      "POST", "/api/integrations/{name}/rotate", Auth::kAdmin,
+      [&registry, &pool](const ExchangePtr& ex) {
+        pool.Post([ex, &registry] {
+          const std::int64_t now = registry.Now();
+          const std::string& name = ex->params.at("name");
+          std::string before = CurrentJson(registry, name, now);
+          auto rotated = registry.Rotate(name, now);
+          if (!rotated.ok()) return ReplyError(ex, rotated.error());
+          boost::json::object o = IntegrationObject(rotated.value(), now);
+          o["secret"] = rotated.value().secret;
+          Response r = JsonResponse(200, boost::json::serialize(o));
+          r.Set("Cache-Control", "no-store");
+          AuditThenReply(
+              ex, {"integration.rotate", name, std::move(before), AuditJson(rotated.value(), now)},
+              std::move(r));
+        });
+      });
 
   // Only the allowlist is editable; the name is the URL and the secrets change by rotation.
   router.Add(
@@ -107,23 +128,30 @@ void AddIntegrationRoutes(Router& router, webhook::IntegrationRegistry& registry
         if (!allowlist.ok()) return ReplyError(ex, allowlist.error());
         pool.Post([ex, &registry, allowlist = std::move(allowlist).value()] {
           const std::int64_t now = registry.Now();
-          auto updated = registry.SetAllowlist(ex->params.at("name"), allowlist);
+          const std::string& name = ex->params.at("name");
+          std::string before = CurrentJson(registry, name, now);
+          auto updated = registry.SetAllowlist(name, allowlist);
           if (!updated.ok()) return ReplyError(ex, updated.error());
-          ex->Reply(
-              JsonResponse(200, boost::json::serialize(IntegrationObject(updated.value(), now))));
+          std::string after = AuditJson(updated.value(), now);
+          Response r = JsonResponse(200, after);
+          AuditThenReply(ex, {"integration.update", name, std::move(before), std::move(after)},
+                         std::move(r));
         });
       });
 
-  router.Add("DELETE", "/api/integrations/{name}", Auth::kAdmin,
-             [&registry, &pool](const ExchangePtr& ex) {
-               pool.Post([ex, &registry] {
-                 Status deleted = registry.Delete(ex->params.at("name"));
-                 if (!deleted.ok()) return ReplyError(ex, deleted.error());
-                 Response r;
-                 r.status = 204;
-                 ex->Reply(std::move(r));
-               });
-             });
+  router.Add(
+      "DELETE", "/api/integrations/{name}", Auth::kAdmin,
+      [&registry, &pool](const ExchangePtr& ex) {
+        pool.Post([ex, &registry] {
+          const std::string& name = ex->params.at("name");
+          std::string before = CurrentJson(registry, name, registry.Now());
+          Status deleted = registry.Delete(name);
+          if (!deleted.ok()) return ReplyError(ex, deleted.error());
+          Response r;
+          r.status = 204;
+          AuditThenReply(ex, {"integration.delete", name, std::move(before), ""}, std::move(r));
+        });
+      });
 }
 
 }  // namespace storybot::webhook

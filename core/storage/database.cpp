@@ -131,6 +131,29 @@ const std::vector<Migration>& Migrations() {
           detail    TEXT NOT NULL DEFAULT ''
         );
       )sql"},
+      {7, "named admin accounts (hashed tokens, a role) and the audit trail of admin writes", R"sql(
+        CREATE TABLE admin_accounts (
+          name         TEXT PRIMARY KEY,
+          role         TEXT NOT NULL CHECK (role IN ('viewer', 'editor')),
+          token_hash   TEXT NOT NULL UNIQUE,
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE audit_log (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at          TEXT NOT NULL,
+          actor       TEXT NOT NULL,
+          actor_role  TEXT NOT NULL,
+          action      TEXT NOT NULL,
+          method      TEXT NOT NULL,
+          route       TEXT NOT NULL,
+          target      TEXT NOT NULL DEFAULT '',
+          before_json TEXT,
+          after_json  TEXT,
+          trace_id    TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
+      )sql"},
   };
   return migrations;
 }

@@ -12,6 +12,7 @@ import {
 } from '../api/integrations';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { Dialog } from '../ui/Dialog';
 import { formatTime } from '../ui/formatTime';
@@ -25,6 +26,7 @@ type Pending = { kind: 'rotate' | 'delete' | 'edit'; integration: Integration };
 /** Webhook integrations: list, create, rotate, edit the callback allowlist, delete. */
 export function Integrations() {
   const { t, language } = useI18n();
+  const { canWrite } = useMe();
   const { token } = useAuth();
   const toasts = useToasts();
   const report = useErrorReporter();
@@ -157,6 +159,7 @@ export function Integrations() {
 
       {secret && <SecretPanel secret={secret} onDone={() => setSecret(null)} />}
 
+      {canWrite && (
       <form className="card" onSubmit={(e) => void onCreate(e)} noValidate aria-labelledby={`${ids}-create`}>
         <h2 id={`${ids}-create`}>{t('integrations.createTitle')}</h2>
         <label htmlFor={`${ids}-name`}>{t('integrations.name')}</label>
@@ -191,6 +194,7 @@ export function Integrations() {
           </button>
         </div>
       </form>
+      )}
 
       <h2>{t('integrations.listTitle')}</h2>
       {integrations === null && <Spinner />}
@@ -237,6 +241,8 @@ export function Integrations() {
                   )}
                 </td>
                 <td className="actions">
+                  {canWrite && (
+                  <>
                   <button
                     type="button"
                     disabled={busy === item.name}
@@ -262,6 +268,8 @@ export function Integrations() {
                   >
                     {t('integrations.delete')}
                   </button>
+                  </>
+                  )}
                 </td>
               </tr>
             ))}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { discardJob, isGivenUp, JOB_STATES, listJobs, retryJob, type Job, type JobState } from '../api/jobs';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/messages';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -19,6 +20,7 @@ const STATE_LABELS: Record<JobState, MessageKey> = {
 /** Jobs waiting, retrying, dead-lettered or failed (GET /api/jobs); retry or discard the given-up ones. */
 export function Jobs() {
   const { t, language } = useI18n();
+  const { canWrite } = useMe();
   const { token } = useAuth();
   const toasts = useToasts();
   const report = useErrorReporter();
@@ -151,7 +153,7 @@ export function Jobs() {
                   <time dateTime={job.updated_at}>{formatTime(job.updated_at, language)}</time>
                 </td>
                 <td className="actions">
-                  {isGivenUp(job) && (
+                  {canWrite && isGivenUp(job) && (
                     <>
                       <button
                         type="button"

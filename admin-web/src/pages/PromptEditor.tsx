@@ -4,6 +4,7 @@ import { createPrompt, deletePrompt, getPrompt, updatePrompt } from '../api/endp
 import type { Prompt, PromptInput } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { Link, useRouter } from '../routing/router';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -17,6 +18,7 @@ const MAX_CONTENT = 8000; // http/openapi.yaml: content is 1–8,000 characters
 /** Add (promptId null) or edit a prompt, with its version history. */
 export function PromptEditor({ promptId }: { promptId: number | null }) {
   const { t } = useI18n();
+  const { canWrite } = useMe();
   const { token } = useAuth();
   const { navigate } = useRouter();
   const toasts = useToasts();
@@ -160,6 +162,8 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
               </p>
             )}
 
+            {!canWrite && <p className="hint">{t('me.readOnly')}</p>}
+            {canWrite && (
             <div className="row">
               <button type="submit" className="primary" disabled={saving}>
                 {saving ? t('common.saving') : prompt ? t('editor.save') : t('editor.create')}
@@ -170,6 +174,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
                 </button>
               )}
             </div>
+            )}
           </form>
 
           {prompt && <VersionHistory promptId={prompt.id} currentVersion={prompt.version} onRestored={fill} />}

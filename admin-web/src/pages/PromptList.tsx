@@ -3,6 +3,7 @@ import { deletePrompt, listPrompts, updatePrompt } from '../api/endpoints';
 import type { Prompt } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { Link } from '../routing/router';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -12,6 +13,7 @@ import { useToasts } from '../ui/Toasts';
 
 export function PromptList() {
   const { t, language } = useI18n();
+  const { canWrite } = useMe();
   const { token } = useAuth();
   const toasts = useToasts();
   const report = useErrorReporter();
@@ -66,9 +68,11 @@ export function PromptList() {
     <main id="main">
       <div className="row between">
         <h1>{t('prompts.title')}</h1>
-        <Link to="/prompts/new" className="button primary">
-          {t('prompts.add')}
-        </Link>
+        {canWrite && (
+          <Link to="/prompts/new" className="button primary">
+            {t('prompts.add')}
+          </Link>
+        )}
       </div>
 
       {prompts === null && <Spinner />}
@@ -105,6 +109,8 @@ export function PromptList() {
                   <time dateTime={prompt.updated_at}>{formatTime(prompt.updated_at, language)}</time>
                 </td>
                 <td className="actions">
+                  {canWrite && (
+                  <>
                   <button
                     type="button"
                     disabled={busyId === prompt.id}
@@ -125,6 +131,8 @@ export function PromptList() {
                   >
                     {t('prompts.delete')}
                   </button>
+                  </>
+                  )}
                 </td>
               </tr>
             ))}

@@ -3,6 +3,7 @@ import { listVersions, updatePrompt } from '../api/endpoints';
 import type { Prompt, PromptVersion } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { formatTime } from '../ui/formatTime';
@@ -18,6 +19,7 @@ interface Props {
 /** Every saved version; restoring one saves its content, title and state as a new version. */
 export function VersionHistory({ promptId, currentVersion, onRestored }: Props) {
   const { t, language } = useI18n();
+  const { canWrite } = useMe();
   const { token } = useAuth();
   const toasts = useToasts();
   const report = useErrorReporter();
@@ -74,7 +76,7 @@ export function VersionHistory({ promptId, currentVersion, onRestored }: Props) 
                   {t('versions.version', { n: version.version })}
                   {version.version === currentVersion && <span className="badge on">{t('versions.current')}</span>}
                 </h3>
-                {version.version !== currentVersion && (
+                {canWrite && version.version !== currentVersion && (
                   <button
                     type="button"
                     disabled={restoring}

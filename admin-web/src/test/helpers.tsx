@@ -1,6 +1,8 @@
 import { render } from '@testing-library/react';
 import { vi } from 'vitest';
+import type { Me } from '../api/audit';
 import { App } from '../App';
+import { ME_STORAGE_KEY } from '../auth/MeProvider';
 import { Providers } from '../Providers';
 
 export interface Call {
@@ -29,8 +31,15 @@ export function mockFetch(handler: Handler) {
       headers: { ...(init.headers as Record<string, string>) },
       body: init.body ? JSON.parse(String(init.body)) : undefined,
     };
+    const handled = handler(call);
+    // Every signed-in page asks who the admin is: unless a test answers that itself, the admin
+    // renderApp signed in as (not recorded in `calls`).
+    const answersMe = (handled?.body as { role?: unknown } | undefined)?.role !== undefined;
+    if (call.method === 'GET' && url.pathname === '/api/me' && !answersMe) {
+      return new Response(sessionStorage.getItem(ME_STORAGE_KEY) ?? JSON.stringify(EDITOR), { status: 200 });
+    }
     calls.push(call);
-    const answer = handler(call) ?? {
+    const answer = handled ?? {
       status: 404,
       body: { error: { code: 'not_found', message: `no route for ${call.method} ${url.pathname}` }, trace_id: 'x' },
     };
@@ -46,9 +55,12 @@ export function errorBody(code: string, message: string) {
   return { error: { code, message }, trace_id: 'ignored' };
 }
 
-/** Renders the whole app at a path, signed in unless token is null. */
-export function renderApp(path = '/', token: string | null = 'secret-token') {
+export const EDITOR: Me = { name: 'bootstrap', role: 'editor' };
+
+/** Renders the whole app at a path, signed in (as `me`, an editor by default) unless token is null. */
+export function renderApp(path = '/', token: string | null = 'secret-token', me: Me = EDITOR) {
   if (token) sessionStorage.setItem('storybot.admin.token', token);
+  if (token) sessionStorage.setItem(ME_STORAGE_KEY, JSON.stringify(me));
   // Vitest may not apply Vite's base, so build the URL the way the router reads it.
   window.history.pushState(null, '', import.meta.env.BASE_URL.replace(/\/+$/, '') + path);
   return render(

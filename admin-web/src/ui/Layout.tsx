@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/messages';
 import { Link, useRouter } from '../routing/router';
@@ -13,6 +14,7 @@ const NAV: { to: string; label: MessageKey }[] = [
   { to: '/conversations', label: 'nav.conversations' },
   { to: '/jobs', label: 'nav.jobs' },
   { to: '/integrations', label: 'nav.integrations' },
+  { to: '/audit', label: 'nav.audit' },
 ];
 
 /** Header with navigation, language and sign-out around every signed-in page. */
@@ -21,6 +23,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { token, signOut } = useAuth();
   const { path } = useRouter();
   const toasts = useToasts();
+  const { me } = useMe();
 
   const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`));
 
@@ -44,6 +47,11 @@ export function Layout({ children }: { children: ReactNode }) {
         </nav>
         <div className="topbar-tools">
           <LanguageSwitch />
+          {me && (
+            <span className="whoami" data-testid="whoami">
+              {t('me.signedInAs', { name: me.name, role: t(me.role === 'editor' ? 'role.editor' : 'role.viewer') })}
+            </span>
+          )}
           {token && (
             <button
               type="button"

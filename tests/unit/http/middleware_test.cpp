@@ -202,3 +202,76 @@ TEST(ObservabilityTest, AStorageErrorBehindA503IsLoggedWithItsTraceId) {
 
 }  // namespace
 }  // namespace storybot::http
+
+namespace storybot::http {
+namespace {
+
+const AdminIdentity kViewer{"vera", AdminRole::kViewer};
+const AdminIdentity kEditor{"ed", AdminRole::kEditor};
+
+TEST(DecideAccessTest, RoleTimesMethodTimesRouteLevel) {
+  const AccessDecision allow = AccessDecision::kAllow;
+  const AccessDecision forbid = AccessDecision::kForbidden;
+  const AccessDecision no_one = AccessDecision::kUnauthenticated;
+  for (const char* method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}) {
+    const bool reads = std::string_view(method) == "GET" || std::string_view(method) == "HEAD";
+    EXPECT_EQ(DecideAccess(Auth::kNone, method, std::nullopt), allow) << method;
+    EXPECT_EQ(DecideAccess(Auth::kAdmin, method, std::nullopt), no_one) << method;
+    EXPECT_EQ(DecideAccess(Auth::kAdminRead, method, std::nullopt), no_one) << method;
+    EXPECT_EQ(DecideAccess(Auth::kAdmin, method, kEditor), allow) << method;
+    EXPECT_EQ(DecideAccess(Auth::kAdminRead, method, kEditor), allow) << method;
+    EXPECT_EQ(DecideAccess(Auth::kAdmin, method, kViewer), reads ? allow : forbid) << method;
+    EXPECT_EQ(DecideAccess(Auth::kAdminRead, method, kViewer), allow) << method;
+  }
+}
+
+TEST(BearerTokenTest, TakesTheTokenAfterACaseInsensitiveScheme) {
+  EXPECT_EQ(BearerToken("Bearer abc"), "abc");
+  EXPECT_EQ(BearerToken("bEARER abc"), "abc");
+  EXPECT_EQ(BearerToken("Bearer "), "");
+  EXPECT_EQ(BearerToken("Basic abc"), "");
+  EXPECT_EQ(BearerToken(""), "");
+}
+
+// A viewer's write is a JSON 403 with the trace id, and the handler never runs.
+TEST(DispatcherRolesTest, AViewerGetsA403JsonErrorOnWrites) {
+  auto logger = Logger::Open({"", LogLevel::kError, false}).value();
+  Router router;
+  int writes = 0;
+  router.Add("GET", "/api/things", Auth::kAdmin,
+             [](const ExchangePtr& ex) { ex->Reply(JsonResponse(200, "[]")); });
+  router.Add("POST", "/api/things", Auth::kAdmin, [&writes](const ExchangePtr& ex) {
+    ++writes;
+    ex->Reply(JsonResponse(201, "{}"));
+  });
+  AdminAccess access;
+  access.authenticate = [](std::string_view token) -> std::optional<AdminIdentity> {
+    if (token == "v") return kViewer;
+    if (token == "e") return kEditor;
+    return std::nullopt;
+  };
+  Pipeline pipeline({TraceIdMiddleware()}, Dispatcher(router, std::move(access), *logger));
+  auto send = [&](std::string method, std::string token) {
+    Request request;
+    request.method = std::move(method);
+    request.path = request.target = "/api/things";
+    request.headers = {{"Authorization", "Bearer " + token}, {"X-Trace-Id", "t-roles"}};
+    Response out;
+    pipeline.Handle(
+        std::make_shared<Exchange>(std::move(request), [&out](Response r) { out = std::move(r); }));
+    return out;
+  };
+  EXPECT_EQ(send("GET", "v").status, 200);
+  const Response denied = send("POST", "v");
+  EXPECT_EQ(denied.status, 403);
+  const auto body = boost::json::parse(denied.body);
+  EXPECT_EQ(body.at("error").at("code"), "forbidden");
+  EXPECT_EQ(body.at("trace_id"), "t-roles");
+  EXPECT_EQ(writes, 0);
+  EXPECT_EQ(send("POST", "e").status, 201);
+  EXPECT_EQ(writes, 1);
+  EXPECT_EQ(send("POST", "x").status, 401);
+}
+
+}  // namespace
+}  // namespace storybot::http

@@ -29,6 +29,7 @@
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/prompt_service.h"
+#include "core/stats/stats_recorder.h"
 #include "core/story/story.h"
 #include "core/story/story_engine.h"
 #include "core/work_pool.h"
@@ -44,6 +45,8 @@ struct JobRunnerOptions {
   std::chrono::milliseconds store_first_retry{500};
   std::chrono::milliseconds store_max_retry{30000};
   Clock* clock = nullptr;  // null: Clock::Real()
+  // Stories written, dead letters and waiting jobs for the hourly charts; null: not counted.
+  StatsRecorder* stats = nullptr;
 };
 
 class JobRunner {

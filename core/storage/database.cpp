@@ -105,6 +105,16 @@ const std::vector<Migration>& Migrations() {
       {5, "how many pieces of a split reply went out (a retry sends only the rest)", R"sql(
         ALTER TABLE deliveries ADD COLUMN pieces_sent INTEGER NOT NULL DEFAULT 0;
       )sql"},
+      {8, "hourly rollups for the admin panel's charts (core/stats/rollup.h)", R"sql(
+        CREATE TABLE stats_hourly (
+          hour   INTEGER NOT NULL,
+          series TEXT    NOT NULL,
+          label  TEXT    NOT NULL DEFAULT '',
+          value  INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (hour, series, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX stats_hourly_by_series ON stats_hourly (series, hour);
+      )sql"},
   };
   return migrations;
 }

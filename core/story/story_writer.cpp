@@ -26,10 +26,13 @@ void StoryWriter::Generate(StoryRequest request, StoryCallback done) {
   llm_->Generate(std::move(request), [this, start, copy = std::move(copy),
                                       done = std::move(done)](Result<Story> story) mutable {
     if (story.ok()) {
-      metrics_.ObserveStory(story.value().engine, SecondsSince(clock_, start));
+      const double seconds = SecondsSince(clock_, start);
+      metrics_.ObserveStory(story.value().engine, seconds);
+      if (stats_ != nullptr) stats_->ObserveLlmCall(seconds);
       return done(std::move(story));
     }
     metrics_.CountLlmRequest("fallback");
+    if (stats_ != nullptr) stats_->CountLlmFallback();
     logger_.Log(LogLevel::kWarn, "LLM failed; the offline storyteller answers instead",
                 {{"error.message", std::string_view(story.error().message)},
                  {"error.type", std::string_view(ErrorCodeName(story.error().code))},

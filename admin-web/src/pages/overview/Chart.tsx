@@ -33,8 +33,8 @@ export function Chart({ spec, chart }: { spec: ChartSpec; chart: Timeseries }) {
           spanGaps: false,
         })),
       ],
-      axes: [{ values: (_u, splits) => splits.map((v) => formatHour(v, language)) }, { label: yLabel }],
-      scales: { x: { time: false } },
+      // Hour labels are long ("2 Dec, 14:00"): keep them apart so they never overlap on a phone.
+      axes: [{ space: 100, values: (_u, splits) => splits.map((v) => formatHour(v, language)) }, { label: yLabel }],
       legend: { show: false }, // our own legend below: translated and plain HTML
     };
     const plot = new uPlot(options, toPlotData(chart, spec), element);

@@ -416,7 +416,7 @@ async function runScenario(context, baseUrl, token) {
   await step('Chinese: every label translated', async () => {
     await page.getByLabel('Language').selectOption('zh');
     await expectVisible(page.getByRole('heading', { name: '概览', level: 1 }));
-    for (const title of ['各渠道每小时故事数', 'LLM 延迟（p50 和 p95）', 'LLM 回退率', '等待中和死信任务', '反馈：👍 占比']) {
+    for (const title of ['各渠道每小时故事数', 'LLM 延迟（p50 和 p95）', 'LLM 回退率', '等待中和死信任务', '反馈：点赞占比']) {
       await expectVisible(page.getByRole('heading', { name: title }));
     }
     await expectVisible(page.getByRole('button', { name: '最近 7 天' }));

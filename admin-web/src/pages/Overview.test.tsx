@@ -110,7 +110,7 @@ describe('overview', { timeout: 20_000 }, () => {
     expect(stories.data[1][23]).toBe(3);
     expect(stories.options.series.slice(1).map((s: { label: string }) => s.label)).toEqual(['Telegram', 'Webhooks']);
     expect(plots.made[2].data[1][23]).toBe(25); // fallback rate in percent
-    for (const title of ['LLM latency (p50 and p95)', 'LLM fallback rate', 'Jobs waiting and dead-lettered', 'Feedback: share of 👍']) {
+    for (const title of ['LLM latency (p50 and p95)', 'LLM fallback rate', 'Jobs waiting and dead-lettered', 'Feedback: share of thumbs up']) {
       expect(screen.getByText(title, { selector: 'h3' })).toBeInTheDocument();
     }
     const table = screen.getByTestId('chart-stories').querySelector('table')!;

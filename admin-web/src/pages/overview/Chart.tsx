@@ -31,8 +31,12 @@ export function Chart({ spec, chart }: { spec: ChartSpec; chart: Timeseries }) {
           stroke: COLOURS[i % COLOURS.length],
           width: 2,
           spanGaps: false,
+          // A lone hour with data (the rest null) is a point, not an invisible one-point line.
+          points: { show: true, size: 5 },
         })),
       ],
+      // From 0, so an empty chart still has an axis and small changes do not look dramatic.
+      scales: { y: { range: (_u, _min, max) => (spec.unit === 'percent' ? [0, 100] : [0, max != null && max > 0 ? max * 1.1 : 1]) } },
       // Hour labels are long ("2 Dec, 14:00"): keep them apart so they never overlap on a phone.
       axes: [{ space: 100, values: (_u, splits) => splits.map((v) => formatHour(v, language)) }, { label: yLabel }],
       legend: { show: false }, // our own legend below: translated and plain HTML

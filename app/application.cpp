@@ -17,6 +17,7 @@
 #include "core/safety/safety_service.h"
 #include "core/safety/token_budget.h"
 #include "core/secrets.h"
+#include "core/stats/stats_recorder.h"
 #include "core/storage/database.h"
 #include "core/storage/file_modes.h"
 #include "core/storage/group_commit.h"
@@ -25,6 +26,7 @@
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/storage/sqlite_safety_store.h"
+#include "core/storage/sqlite_stats_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/story/openai_backend.h"
 #include "core/story/story_writer.h"
@@ -37,6 +39,7 @@
 #include "http/safety_api.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "http/stats_api.h"
 #include "http/story_api.h"
 #include "http/system_api.h"
 #include "storybot/version.h"
@@ -54,6 +57,8 @@ struct Application::Parts {
   std::unique_ptr<GroupCommitWriter> writer;
   std::unique_ptr<SqliteChatStore> chats;
   std::unique_ptr<SqliteIntegrationStore> integrations;
+  std::unique_ptr<SqliteStatsStore> stats_store;
+  std::unique_ptr<StatsRecorder> stats;
   std::unique_ptr<WorkPool> pool;
   std::unique_ptr<SqliteAdminAccountStore> admin_accounts;
   std::unique_ptr<SqliteAuditLog> audit;
@@ -85,6 +90,7 @@ Application::~Application() {
   if (parts_->moderated_writer) parts_->moderated_writer->Stop();
   if (parts_->pool) parts_->pool->Stop();
   parts_->llm.reset();
+  if (parts_->stats) parts_->stats->Stop();  // its last counts go out before the writer stops
   if (parts_->writer) parts_->writer->Stop();
   if (parts_->logger) parts_->logger->Flush();
 }
@@ -196,6 +202,9 @@ Result<std::unique_ptr<Application>> Application::Create(
   p->admins = std::make_unique<AdminAuthenticator>(
       p->admin_accounts.get(), token.value().value, Clock::Real(),
       [pool](std::function<void()> task) { pool->Post(std::move(task)); });
+  p->stats_store = std::make_unique<SqliteStatsStore>(*p->database, *p->writer);
+  p->stats = std::make_unique<StatsRecorder>(*p->stats_store, Clock::Real());
+  p->stats->Start();
 
   if (!config.llm.base_url.empty()) {
     OpenAiOptions llm;
@@ -206,8 +215,8 @@ Result<std::unique_ptr<Application>> Application::Create(
     llm.max_retries = config.llm.max_retries;
     p->llm = std::make_unique<OpenAiBackend>(llm, *p->logger, *p->metrics);
   }
-  p->story_writer =
-      std::make_unique<StoryWriter>(p->llm.get(), p->offline, *p->metrics, *p->logger);
+  p->story_writer = std::make_unique<StoryWriter>(p->llm.get(), p->offline, *p->metrics, *p->logger,
+                                                  Clock::Real(), p->stats.get());
   Status safety = StartSafety(config, *p);
   if (!safety.ok()) return safety.error();
   EngineOptions engine;
@@ -216,6 +225,7 @@ Result<std::unique_ptr<Application>> Application::Create(
   JobRunnerOptions job_options;
   job_options.workers = config.workers;
   job_options.safety = p->safety.get();
+  job_options.stats = p->stats.get();
   p->jobs = std::make_unique<JobRunner>(*p->chats, *p->prompts, *p->moderated_writer,
                                         std::map<std::string, ReplySender*>{}, engine, *p->metrics,
                                         *p->logger, job_options);
@@ -254,6 +264,8 @@ Result<std::unique_ptr<Application>> Application::Create(
                      {*p->chats, *p->pool, [jobs](Job job) { jobs->Requeue(std::move(job)); }});
   std::vector<std::string> channel_names;
   for (const auto& channel : p->channels) channel_names.push_back(channel->id().str());
+  http::AddStatsRoutes(p->router,
+                       {*p->stats_store, *p->stats, *p->pool, Clock::Real(), channel_names});
   http::AddStoryRoutes(p->router,
                        {*p->prompts, *p->chats, *p->moderated_writer, engine, *p->pool,
                         std::move(channel_names), std::move(known_channels), p->budget.get()});
@@ -313,6 +325,7 @@ void Application::Run() {
   // Running jobs get a moment to finish; the rest stay pending and resume at the next start.
   parts_->jobs->Stop(std::chrono::seconds(5));
   parts_->pool->Stop();
+  parts_->stats->Stop();
   parts_->logger->Log(LogLevel::kInfo, "storybot stopped");
   parts_->logger->Flush();
 }

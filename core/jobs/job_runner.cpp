@@ -136,6 +136,7 @@ void JobRunner::UpdateGauge() {
   }
   metrics_.SetJobsPending(pending);
   metrics_.SetJobsHeld(held);
+  if (options_.stats != nullptr) options_.stats->SetJobsWaiting(pending);
 }
 
 void JobRunner::Loop() {
@@ -230,6 +231,7 @@ void JobRunner::Process(Job job) {
                                                      language](Result<Story> story) mutable {
     if (story.ok()) {
       job.engine = story.value().engine;  // after an LLM fallback: "offline"
+      if (options_.stats != nullptr) options_.stats->CountStory(job.message.channel);
       return Reply(std::move(job), story.value().text, update);
     }
     logger_.Log(LogLevel::kError, "no engine could write the story",
@@ -326,6 +328,7 @@ void JobRunner::OnSent(Job job, SendResult result) {
     end = JobEnd::kDead;
     outcome = "dead";
     metrics_.CountJobDeadLettered();
+    if (options_.stats != nullptr) options_.stats->CountDeadLettered();
   } else if (result.outcome == SendOutcome::kPermanent) {
     end = JobEnd::kFailed;
     outcome = "failed";

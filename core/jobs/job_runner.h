@@ -30,6 +30,7 @@
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/safety/safety_service.h"
+#include "core/stats/stats_recorder.h"
 #include "core/story/story.h"
 #include "core/story/story_engine.h"
 #include "core/work_pool.h"
@@ -47,6 +48,8 @@ struct JobRunnerOptions {
   Clock* clock = nullptr;  // null: Clock::Real()
   // Flood control, quotas and request moderation before any story work; null: none.
   SafetyService* safety = nullptr;
+  // Stories written, dead letters and waiting jobs for the hourly charts; null: not counted.
+  StatsRecorder* stats = nullptr;
 };
 
 class JobRunner {

@@ -154,6 +154,16 @@ const std::vector<Migration>& Migrations() {
         );
         CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
       )sql"},
+      {8, "hourly rollups for the admin panel's charts (core/stats/rollup.h)", R"sql(
+        CREATE TABLE stats_hourly (
+          hour   INTEGER NOT NULL,
+          series TEXT    NOT NULL,
+          label  TEXT    NOT NULL DEFAULT '',
+          value  INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (hour, series, label)
+        ) WITHOUT ROWID;
+        CREATE INDEX stats_hourly_by_series ON stats_hourly (series, hour);
+      )sql"},
   };
   return migrations;
 }

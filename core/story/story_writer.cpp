@@ -31,10 +31,13 @@ void StoryWriter::Generate(StoryRequest request, StoryCallback done) {
       if (allowance_ != nullptr) {
         allowance_->Used(story.value().prompt_tokens + story.value().completion_tokens);
       }
-      metrics_.ObserveStory(story.value().engine, SecondsSince(clock_, start));
+      const double seconds = SecondsSince(clock_, start);
+      metrics_.ObserveStory(story.value().engine, seconds);
+      if (stats_ != nullptr) stats_->ObserveLlmCall(seconds);
       return done(std::move(story));
     }
     metrics_.CountLlmRequest("fallback");
+    if (stats_ != nullptr) stats_->CountLlmFallback();
     logger_.Log(LogLevel::kWarn, "LLM failed; the offline storyteller answers instead",
                 {{"error.message", std::string_view(story.error().message)},
                  {"error.type", std::string_view(ErrorCodeName(story.error().code))},

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/stats/stats_recorder.h"
 #include "core/story/story.h"
 
 namespace storybot {
@@ -21,10 +22,16 @@ class LlmAllowance {
 class StoryWriter final : public StoryBackend {
  public:
   // `llm` may be null (offline only). Both backends, metrics, logger and clock must outlive the
-  // writer; story durations are measured on `clock`.
+  // writer; story durations are measured on `clock`. `stats` (may be null) gets each LLM call's
+  // latency and each fallback for the hourly charts.
   StoryWriter(StoryBackend* llm, StoryBackend& offline, Metrics& metrics, Logger& logger,
-              Clock& clock = Clock::Real())
-      : llm_(llm), offline_(offline), metrics_(metrics), logger_(logger), clock_(clock) {}
+              Clock& clock = Clock::Real(), StatsRecorder* stats = nullptr)
+      : llm_(llm),
+        offline_(offline),
+        metrics_(metrics),
+        logger_(logger),
+        clock_(clock),
+        stats_(stats) {}
 
   std::string_view name() const override {
     return llm_ != nullptr ? llm_->name() : offline_.name();
@@ -43,6 +50,7 @@ class StoryWriter final : public StoryBackend {
   Logger& logger_;
   Clock& clock_;
   LlmAllowance* allowance_ = nullptr;
+  StatsRecorder* stats_;
 };
 
 }  // namespace storybot

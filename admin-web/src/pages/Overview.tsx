@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, API_BASE } from '../api/client';
-import { getHealth, getReady, getStats } from '../api/endpoints';
+import { getHealth, getReady } from '../api/endpoints';
+import { getStatsCounts, getTimeseries, type ChartRange, type StatsCounts, type Timeseries } from '../api/stats';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n/I18nProvider';
-import { DataView } from '../ui/DataView';
-import { NotAvailable } from '../ui/NotAvailable';
 import { Spinner } from '../ui/Spinner';
+import { Chart } from './overview/Chart';
+import { CHARTS } from './overview/chartData';
+import { Summary } from './overview/Summary';
 
 type Probe = { state: 'loading' } | { state: 'up' } | { state: 'down'; reason: string };
-type Stats = { state: 'loading' } | { state: 'ok'; body: unknown } | { state: 'unavailable' } | { state: 'failed' };
+type Loaded<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'failed'; message: string; traceId: string };
 
 async function probe(call: () => Promise<{ data: unknown }>): Promise<Probe> {
   try {
@@ -20,37 +22,65 @@ async function probe(call: () => Promise<{ data: unknown }>): Promise<Probe> {
   }
 }
 
+function failed(error: unknown): { state: 'failed'; message: string; traceId: string } {
+  return {
+    state: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    traceId: error instanceof ApiError ? error.traceId : '',
+  };
+}
+
 export function Overview() {
   const { t } = useI18n();
   const { token } = useAuth();
   const report = useErrorReporter();
   const [health, setHealth] = useState<Probe>({ state: 'loading' });
   const [ready, setReady] = useState<Probe>({ state: 'loading' });
-  const [stats, setStats] = useState<Stats>({ state: 'loading' });
+  const [counts, setCounts] = useState<Loaded<StatsCounts>>({ state: 'loading' });
+  const [range, setRange] = useState<ChartRange>('24h');
+  const [charts, setCharts] = useState<Loaded<Timeseries[]>>({ state: 'loading' });
+
+  const loadCharts = useCallback(
+    async (which: ChartRange) => {
+      setCharts({ state: 'loading' });
+      try {
+        const answers = await Promise.all(CHARTS.map((spec) => getTimeseries(token, spec.series, which)));
+        setCharts({ state: 'ok', value: answers.map((a) => a.data) });
+      } catch (error) {
+        setCharts(failed(error));
+        report(t('overview.chartsFailed'), error);
+      }
+    },
+    [token, report, t],
+  );
 
   const load = useCallback(async () => {
     setHealth({ state: 'loading' });
     setReady({ state: 'loading' });
-    setStats({ state: 'loading' });
+    setCounts({ state: 'loading' });
+    const charted = loadCharts(range);
     const [h, r] = await Promise.all([probe(getHealth), probe(getReady)]);
     setHealth(h);
     setReady(r);
     try {
-      setStats({ state: 'ok', body: (await getStats(token)).data });
+      setCounts({ state: 'ok', value: (await getStatsCounts(token)).data });
     } catch (error) {
-      if (error instanceof ApiError && error.isMissingEndpoint) {
-        setStats({ state: 'unavailable' });
-      } else {
-        setStats({ state: 'failed' });
-        report(t('overview.statsFailed'), error);
-      }
+      setCounts(failed(error));
+      report(t('overview.statsFailed'), error);
     }
-  }, [token, report, t]);
+    await charted;
+  }, [token, report, t, range, loadCharts]);
 
   useEffect(() => {
     void load();
     // Load on entry only; a language switch must not refetch, Refresh does on demand.
   }, [token]);
+
+  const switchRange = (next: ChartRange) => {
+    if (next === range) return;
+    setRange(next);
+    void loadCharts(next);
+  };
 
   return (
     <main id="main">
@@ -72,12 +102,44 @@ export function Overview() {
 
       <section className="card" aria-labelledby="stats-title" data-testid="stats-section">
         <h2 id="stats-title">{t('overview.stats')}</h2>
-        {stats.state === 'loading' && <Spinner />}
-        {stats.state === 'unavailable' && <NotAvailable />}
-        {stats.state === 'failed' && <p className="empty">—</p>}
-        {stats.state === 'ok' && <DataView value={stats.body} />}
+        {counts.state === 'loading' && <Spinner />}
+        {counts.state === 'failed' && <LoadError what={t('overview.statsFailed')} error={counts} />}
+        {counts.state === 'ok' && <Summary counts={counts.value} />}
+      </section>
+
+      <section aria-labelledby="charts-title" data-testid="charts-section">
+        <div className="row between">
+          <h2 id="charts-title">{t('overview.charts')}</h2>
+          <div role="group" aria-label={t('overview.range')} className="range-switch">
+            {(['24h', '7d'] as const).map((option) => (
+              <button key={option} type="button" aria-pressed={range === option} onClick={() => switchRange(option)}>
+                {option === '24h' ? t('overview.range24h') : t('overview.range7d')}
+              </button>
+            ))}
+          </div>
+        </div>
+        <p className="hint">{t('overview.chartsHint')}</p>
+        {charts.state === 'loading' && <Spinner />}
+        {charts.state === 'failed' && <LoadError what={t('overview.chartsFailed')} error={charts} />}
+        {charts.state === 'ok' && (
+          <div className="chart-grid">
+            {CHARTS.map((spec, i) => (
+              <Chart key={spec.id} spec={spec} chart={charts.value[i]} />
+            ))}
+          </div>
+        )}
       </section>
     </main>
+  );
+}
+
+function LoadError({ what, error }: { what: string; error: { message: string; traceId: string } }) {
+  const { t } = useI18n();
+  return (
+    <p className="field-error" role="alert">
+      {t('common.requestFailed', { what, message: error.message })}
+      {error.traceId && <> {t('common.traceId', { id: error.traceId })}</>}
+    </p>
   );
 }
 

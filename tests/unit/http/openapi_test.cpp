@@ -9,17 +9,20 @@
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/safety/safety_service.h"
+#include "core/stats/stats_recorder.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/storage/sqlite_safety_store.h"
+#include "core/storage/sqlite_stats_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/work_pool.h"
 #include "http/jobs_api.h"
 #include "http/prompts_api.h"
 #include "http/safety_api.h"
+#include "http/stats_api.h"
 #include "http/story_api.h"
 #include "http/system_api.h"
 #include "tests/support/storybot_process.h"
@@ -81,6 +84,9 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   TokenBudget budget(safety_store, metrics, *logger, Clock::Real());
   SafetyService safety({}, moderator, budget, safety_store, metrics, *logger, Clock::Real());
   AddSafetyRoutes(router, safety, pool);
+  SqliteStatsStore stats_store(*db.value(), *writer.value());
+  StatsRecorder stats(stats_store, Clock::Real());
+  AddStatsRoutes(router, {stats_store, stats, pool, Clock::Real(), {}});
 
   std::set<std::string> routed;
   for (const Route& r : router.routes()) {

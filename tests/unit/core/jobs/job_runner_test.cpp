@@ -14,6 +14,7 @@
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_prompt_store.h"
+#include "core/storage/sqlite_stats_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/storybot_process.h"
 #include "tests/support/wait_for.h"
@@ -274,6 +275,33 @@ TEST_F(JobRunnerTest, GivesUpAfterMaxAttempts) {
   EXPECT_EQ(store_->Stats().value().jobs_dead, 1);
   EXPECT_EQ(sender_.failed_attempts, 3);
   EXPECT_NE(metrics_->Render().find("storybot_jobs_dead_total 1"), std::string::npos);
+}
+
+// The hourly charts' counts: a story written (per channel), a text reply that is no story, a dead
+// letter and the waiting jobs, read back from the rollups after a flush.
+TEST_F(JobRunnerTest, CountsStoriesDeadLettersAndWaitingJobsForTheCharts) {
+  SqliteStatsStore stats_store(*db_, *writer_);
+  StatsRecorder stats(stats_store, Clock::Real());
+  sender_.failures = 100;
+  JobRunnerOptions options;
+  options.max_attempts = 2;
+  options.stats = &stats;
+  StartRunner(options);
+  Deliver("k1", "c1", "owls");
+  Deliver("k2", "c2", "/help");
+  ASSERT_TRUE(Eventually([&] { return store_->Stats().value().jobs_dead == 2; }));
+  runner_->Stop(std::chrono::seconds(5));
+  std::promise<Status> flushed;
+  stats.Flush([&](Status s) { flushed.set_value(std::move(s)); });
+  ASSERT_TRUE(flushed.get_future().get().ok());
+  const std::int64_t hour = HourStart(Clock::Real().UnixSeconds());
+  auto rows = stats_store.Read({"stories", "jobs_dead", "jobs_waiting"}, hour - 3600, hour + 3600);
+  ASSERT_TRUE(rows.ok());
+  std::map<std::string, std::int64_t> total;
+  for (const RollupRow& r : rows.value()) total[r.series + "/" + r.label] += r.value;
+  EXPECT_EQ(total["stories/test"], 1);  // /help is answered, but it is no story
+  EXPECT_EQ(total["jobs_dead/"], 2);
+  EXPECT_GE(total["jobs_waiting/"], 1);
 }
 
 // An admin's retry (POST /api/jobs/{id}/retry): the dead job is committed as pending, handed to

@@ -105,6 +105,15 @@ const std::vector<Migration>& Migrations() {
       {5, "how many pieces of a split reply went out (a retry sends only the rest)", R"sql(
         ALTER TABLE deliveries ADD COLUMN pieces_sent INTEGER NOT NULL DEFAULT 0;
       )sql"},
+      {10, "who wrote each message (the panel's user filter) and stories written per prompt",
+       R"sql(
+        ALTER TABLE messages ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+        CREATE TABLE prompt_usage (
+          prompt_id INTEGER PRIMARY KEY,
+          stories   INTEGER NOT NULL DEFAULT 0
+        );
+      )sql"},
   };
   return migrations;
 }

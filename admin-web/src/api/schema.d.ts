@@ -361,7 +361,7 @@ export interface components {
             /** @description Defaults to the first words of content */
             title?: string;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         PromptChange: {
             content?: string;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { createPrompt, deletePrompt, getPrompt, updatePrompt } from '../api/endpoints';
-import type { Prompt, PromptInput } from '../api/types';
+import type { NewPrompt, Prompt } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n/I18nProvider';
@@ -68,7 +68,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
     setProblem(null);
     setSaving(true);
     // The server judges the template; its 400 names the position.
-    const input: PromptInput = { content, enabled };
+    const input: NewPrompt = { content, enabled };
     if (title.trim()) input.title = title.trim();
     try {
       if (prompt) {

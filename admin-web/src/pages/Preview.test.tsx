@@ -49,3 +49,14 @@ describe('story preview', () => {
     });
   });
 });
+
+describe('field errors', () => {
+  it('are tied to their field with aria-describedby', async () => {
+    mockFetch(() => ({ body: [] }));
+    renderApp('/preview');
+    await userEvent.click(await screen.findByRole('button', { name: 'Write the story' }));
+    const field = screen.getByLabelText('Request');
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription('Please type a request.');
+  });
+});

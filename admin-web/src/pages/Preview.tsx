@@ -80,13 +80,14 @@ export function Preview() {
           placeholder={t('preview.requestPlaceholder')}
           onChange={(e) => setRequest(e.target.value)}
           aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'preview-problem' : undefined}
         />
 
         <label htmlFor="preview-user">{t('preview.userName')}</label>
         <input id="preview-user" value={userName} onChange={(e) => setUserName(e.target.value)} />
 
         {problem && (
-          <p className="field-error" role="alert">
+          <p id="preview-problem" className="field-error" role="alert">
             {problem}
           </p>
         )}

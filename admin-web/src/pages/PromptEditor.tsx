@@ -142,7 +142,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
               value={content}
               onChange={(e) => setContent(e.target.value)}
               aria-invalid={problem ? true : undefined}
-              aria-describedby="prompt-content-hint prompt-insight"
+              aria-describedby={`prompt-content-hint prompt-insight${problem ? ' prompt-problem' : ''}`}
             />
             <p id="prompt-content-hint" className="hint">
               {t('editor.contentHint')}
@@ -155,7 +155,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
             </label>
 
             {problem && (
-              <p className="field-error" role="alert" data-testid="editor-problem">
+              <p id="prompt-problem" className="field-error" role="alert" data-testid="editor-problem">
                 {problem}
               </p>
             )}

@@ -41,8 +41,8 @@ class SqliteChatStore final : public ChatStore {
   std::atomic<std::uint64_t> usage_generation_{1};
 };
 
-// A LIKE pattern (ESCAPE '\') matching any text that contains `text` literally: its %, _ and \
-// are escaped, so a search for "50%" finds "50%" and not "500".
+// A LIKE pattern (with ESCAPE backslash) matching any text that contains `text` literally: its
+// percent signs, underscores and backslashes are escaped, so "50%" finds "50%" and not "500".
 std::string LikeContains(std::string_view text);
 
 // InboundMessage <-> the JSON kept in the deliveries table.

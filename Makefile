@@ -76,13 +76,16 @@ web-test: web-deps
 	cd admin-web && npm test --silent
 
 # http/openapi.yaml against Redocly's recommended rules, warnings as errors (tests/openapi/:
-# @redocly/cli pinned in its package-lock.json, installed with npm ci).
+# @redocly/cli pinned in its package-lock.json, installed with npm ci); then the panel's API types
+# (admin-web/src/api/schema.d.ts, from openapi-typescript) must be what the document generates
+# today: after changing the document, run `npm run gen-types` in tests/openapi.
 tests/openapi/node_modules/.installed: tests/openapi/package-lock.json
 	cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 openapi-lint: tests/openapi/node_modules/.installed
 	cd tests/openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm run lint --silent
+	cd tests/openapi && npm run check-types --silent
 
 tests/e2e/telegram/node_modules/.installed: tests/e2e/telegram/package-lock.json
 	cd tests/e2e/telegram && npm ci --no-audit --no-fund --loglevel=error

@@ -24,6 +24,8 @@ export default defineConfig(({ mode }) => {
       setupFiles: ['./src/test/setup.ts'],
       include: ['src/**/*.test.{ts,tsx}'],
       restoreMocks: true,
+      // The shared 2-core build machine makes some user-event flows take seconds.
+      testTimeout: 20000,
     },
   };
 });

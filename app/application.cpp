@@ -258,7 +258,7 @@ Result<std::unique_ptr<Application>> Application::Create(
     readiness.push_back({module->id().str(), nullptr, [module] { return module->Problem(); }});
   }
   http::AddSystemRoutes(p->router, *p->metrics, std::move(readiness));
-  http::AddPromptRoutes(p->router, *p->prompts, *p->pool);
+  http::AddPromptRoutes(p->router, *p->prompts, *p->pool, *p->chats);
   http::AddAuditRoutes(p->router, *p->audit, *p->pool);
   http::AddJobRoutes(p->router,
                      {*p->chats, *p->pool, [jobs](Job job) { jobs->Requeue(std::move(job)); }});

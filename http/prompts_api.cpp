@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 
 #include "http/audit.h"
 #include "http/json_body.h"
@@ -30,23 +31,39 @@ std::optional<std::int64_t> PromptId(const ExchangePtr& ex) {
   return id;
 }
 
-// The list body is cached per snapshot generation: GET /api/prompts is the hot admin read.
+// The list body is cached per snapshot generation and usage generation: GET /api/prompts is the
+// hot admin read, and both change only on writes.
 class ListCache {
  public:
-  std::shared_ptr<const std::string> Get(const PromptService::Snapshot& snapshot) {
+  // The cached body when it is still current, else null.
+  std::shared_ptr<const std::string> Current(std::uint64_t prompts, std::uint64_t usage) {
     std::lock_guard lock(mutex_);
-    if (!body_ || generation_ != snapshot.generation) {
-      boost::json::array list;
-      for (const Prompt& p : snapshot.prompts) list.push_back(PromptObject(p));
-      body_ = std::make_shared<const std::string>(boost::json::serialize(list));
-      generation_ = snapshot.generation;
+    if (body_ && prompts_ == prompts && usage_ == usage) return body_;
+    return nullptr;
+  }
+
+  std::shared_ptr<const std::string> Build(const PromptService::Snapshot& snapshot,
+                                           std::uint64_t usage_generation,
+                                           const std::map<std::int64_t, std::int64_t>& usage) {
+    boost::json::array list;
+    for (const Prompt& p : snapshot.prompts) {
+      boost::json::object o = PromptObject(p);
+      const auto found = usage.find(p.id);
+      o["usage_count"] = found == usage.end() ? 0 : found->second;
+      list.push_back(std::move(o));
     }
-    return body_;
+    auto body = std::make_shared<const std::string>(boost::json::serialize(list));
+    std::lock_guard lock(mutex_);
+    body_ = body;
+    prompts_ = snapshot.generation;
+    usage_ = usage_generation;
+    return body;
   }
 
  private:
   std::mutex mutex_;
-  std::uint64_t generation_ = 0;
+  std::uint64_t prompts_ = 0;
+  std::uint64_t usage_ = 0;
   std::shared_ptr<const std::string> body_;
 };
 
@@ -97,13 +114,25 @@ std::string PromptJson(const Prompt& prompt) {
   return boost::json::serialize(PromptObject(prompt));
 }
 
-void AddPromptRoutes(Router& router, PromptService& prompts, WorkPool& pool) {
+void AddPromptRoutes(Router& router, PromptService& prompts, WorkPool& pool, ChatStore& usage) {
   auto cache = std::make_shared<ListCache>();
-  router.Add("GET", "/api/prompts", Auth::kAdmin, [&prompts, cache](const ExchangePtr& ex) {
-    auto snapshot = prompts.List();
-    if (!snapshot.ok()) return ReplyError(ex, snapshot.error());
-    ex->Reply(JsonResponse(200, *cache->Get(*snapshot.value())));
-  });
+  router.Add("GET", "/api/prompts", Auth::kAdmin,
+             [&prompts, &pool, &usage, cache](const ExchangePtr& ex) {
+               auto snapshot = prompts.List();
+               if (!snapshot.ok()) return ReplyError(ex, snapshot.error());
+               const std::uint64_t generation = usage.PromptUsageGeneration();
+               if (auto body = cache->Current(snapshot.value()->generation, generation)) {
+                 return ex->Reply(JsonResponse(200, *body));
+               }
+               // A story was written since: re-read the counts off the I/O thread.
+               pool.Post([ex, &usage, cache, generation, snapshot = snapshot.value()] {
+                 auto counts = usage.PromptUsage();
+                 if (!counts.ok()) return ReplyError(ex, counts.error());
+                 const std::map<std::int64_t, std::int64_t> by_id(counts.value().begin(),
+                                                                  counts.value().end());
+                 ex->Reply(JsonResponse(200, *cache->Build(*snapshot, generation, by_id)));
+               });
+             });
 
   router.Add("POST", "/api/prompts", Auth::kAdmin, [&prompts, &pool](const ExchangePtr& ex) {
     auto body = ReadJsonObject(ex, {"content", "title", "enabled"});

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/utf8.h"
+#include "http/conversations_api.h"
 #include "http/json_body.h"
 
 namespace storybot::http {
@@ -86,46 +87,6 @@ void Preview(const ExchangePtr& ex, StoryApiDeps& deps) {
   });
 }
 
-void Conversations(const ExchangePtr& ex, StoryApiDeps& deps) {
-  int limit = 20;
-  const std::string limit_text = ex->request().QueryParam("limit");
-  if (!limit_text.empty()) {
-    const auto [end, ec] =
-        std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), limit);
-    if (ec != std::errc() || end != limit_text.data() + limit_text.size() || limit < 1 ||
-        limit > 200) {
-      return ReplyError(ex, InvalidArgument("limit: must be an integer in 1..200"));
-    }
-  }
-  // An enum in the API document: a misspelt channel is an error, not an empty list.
-  const std::string channel = ex->request().QueryParam("channel");
-  // Every channel storybot has counts, on or off: an off channel's conversations stay listed.
-  const std::vector<std::string>& known = deps.known_channels;
-  if (!channel.empty() && std::find(known.begin(), known.end(), channel) == known.end()) {
-    std::string names;
-    for (const std::string& name : known) names += (names.empty() ? "" : ", ") + name;
-    return ReplyError(ex, InvalidArgument("channel: must be one of " + names));
-  }
-  deps.pool.Post([ex, &deps, limit, channel] {
-    auto conversations = deps.chats.RecentConversations(limit, channel);
-    if (!conversations.ok()) return ReplyError(ex, conversations.error());
-    boost::json::array list;
-    for (const Conversation& c : conversations.value()) {
-      boost::json::array messages;
-      for (const ConversationMessage& m : c.messages) {
-        messages.push_back(
-            {{"role", m.role}, {"content", m.content}, {"created_at", m.created_at}});
-      }
-      list.push_back({{"id", c.id},
-                      {"channel", c.channel},
-                      {"chat_id", c.chat_id},
-                      {"updated_at", c.updated_at},
-                      {"messages", std::move(messages)}});
-    }
-    ex->Reply(JsonResponse(200, boost::json::serialize(list)));
-  });
-}
-
 void Stats(const ExchangePtr& ex, StoryApiDeps& deps) {
   deps.pool.Post([ex, &deps] {
     auto stats = deps.chats.Stats();
@@ -170,8 +131,7 @@ void AddStoryRoutes(Router& router, StoryApiDeps deps) {
   auto shared = std::make_shared<StoryApiDeps>(std::move(deps));
   router.Add("POST", "/api/stories/preview", Auth::kAdminRead,  // changes nothing: viewers too
              [shared](const ExchangePtr& ex) { Preview(ex, *shared); });
-  router.Add("GET", "/api/conversations", Auth::kAdmin,
-             [shared](const ExchangePtr& ex) { Conversations(ex, *shared); });
+  AddConversationRoutes(router, shared->chats, shared->pool, shared->known_channels);
   router.Add("GET", "/api/stats", Auth::kAdmin,
              [shared](const ExchangePtr& ex) { Stats(ex, *shared); });
 }

@@ -9,6 +9,8 @@ import { Preview } from './pages/Preview';
 import { PromptEditor } from './pages/PromptEditor';
 import { PromptList } from './pages/PromptList';
 import { SignIn } from './pages/SignIn';
+import { Transcript } from './pages/Transcript';
+import { usePageAnnouncer } from './ui/usePageAnnouncer';
 import { Link, useRouter } from './routing/router';
 import { LanguageSwitch } from './ui/LanguageSwitch';
 import { Layout } from './ui/Layout';
@@ -16,6 +18,7 @@ import { Layout } from './ui/Layout';
 /** Signed out: the sign-in form. Signed in: the page for the current path. */
 export function App() {
   const { token } = useAuth();
+  usePageAnnouncer(Boolean(token));
   if (!token) {
     return (
       <>
@@ -48,6 +51,8 @@ function Page() {
   if (match) return <PromptEditor key={match[1]} promptId={Number(match[1])} />;
   if (clean === '/preview') return <Preview />;
   if (clean === '/conversations') return <Conversations />;
+  const conversation = /^\/conversations\/(\d+)$/.exec(clean);
+  if (conversation) return <Transcript key={conversation[1]} conversationId={Number(conversation[1])} />;
   if (clean === '/jobs') return <Jobs />;
   if (clean === '/integrations') return <Integrations />;
   if (clean === '/audit') return <Audit />;

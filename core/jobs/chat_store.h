@@ -50,6 +50,9 @@ struct ConversationMessage {
   std::string role;  // "user" or "assistant"
   std::string content;
   std::string created_at;
+  std::string user_id;    // who wrote a user message (empty for the bot's and older messages)
+  std::string user_name;  // their display name then; may be empty
+  bool in_story = false;  // part of the story /continue carries on (false after a reset)
 };
 
 struct Conversation {
@@ -57,7 +60,22 @@ struct Conversation {
   std::string channel;
   std::string chat_id;
   std::string updated_at;
-  std::vector<ConversationMessage> messages;  // the newest ones, oldest first
+  std::vector<ConversationMessage>
+      messages;  // the newest ones (or all: a transcript), oldest first
+  std::string created_at;
+  std::string user_name;  // of the newest user message that has one
+  bool has_story = false;
+  int chapter = 0;
+  std::int64_t message_count = 0;
+};
+
+// Which conversations an admin lists (GET /api/conversations); empty strings filter nothing.
+struct ConversationFilter {
+  std::string channel;
+  std::string user;  // a user id, or part of a user's name (case-insensitive for ASCII)
+  std::string text;  // part of any message's text
+  int limit = 20;
+  int offset = 0;
 };
 
 // An unfinished or given-up job as the admin sees it (GET /api/jobs). `state` is derived:
@@ -116,8 +134,19 @@ class ChatStore {
   // the same message is still recognised as a duplicate. Errors as for Requeue.
   virtual void Discard(std::int64_t job_id, std::function<void(Status)> done) = 0;
 
-  virtual Result<std::vector<Conversation>> RecentConversations(int limit,
-                                                                const std::string& channel) = 0;
+  // Newest first, each with its last 20 messages.
+  virtual Result<std::vector<Conversation>> RecentConversations(
+      const ConversationFilter& filter) = 0;
+  // One conversation with every message; kNotFound for an unknown id.
+  virtual Result<Conversation> Transcript(std::int64_t conversation_id) = 0;
+  // What /reset does for that chat: the story is forgotten, the transcript stays.
+  // kNotFound for an unknown id.
+  virtual void ResetConversation(std::int64_t conversation_id,
+                                 std::function<void(Status)> done) = 0;
+  // Story replies (new stories and /continue chapters) written with each prompt, by prompt id.
+  virtual Result<std::vector<std::pair<std::int64_t, std::int64_t>>> PromptUsage() = 0;
+  // Changes whenever a count of PromptUsage may have changed (cheap: no database read).
+  virtual std::uint64_t PromptUsageGeneration() const = 0;
   virtual Result<ChatStats> Stats() = 0;
 };
 

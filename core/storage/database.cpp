@@ -164,6 +164,16 @@ const std::vector<Migration>& Migrations() {
         ) WITHOUT ROWID;
         CREATE INDEX stats_hourly_by_series ON stats_hourly (series, hour);
       )sql"},
+      )sql"},
+      {10, "who wrote each message (the panel's user filter) and stories written per prompt",
+       R"sql(
+        ALTER TABLE messages ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+        CREATE TABLE prompt_usage (
+          prompt_id INTEGER PRIMARY KEY,
+          stories   INTEGER NOT NULL DEFAULT 0
+        );
+      )sql"},
   };
   return migrations;
 }

@@ -34,17 +34,93 @@ std::int64_t ConversationId(SQLite::Database& db, const std::string& channel,
   return id.getColumn(0).getInt64();
 }
 
-void AddMessage(SQLite::Database& db, std::int64_t conversation, const std::string& role,
-                const std::string& content, bool in_story, const std::string& now) {
+struct NewMessage {
+  const std::string& role;
+  const std::string& content;
+  bool in_story;
+  const std::string& user_id;
+  const std::string& user_name;
+};
+
+void AddMessage(SQLite::Database& db, std::int64_t conversation, const NewMessage& m,
+                const std::string& now) {
   SQLite::Statement insert(db,
                            "INSERT INTO messages (conversation_id, role, content, in_story, "
-                           "created_at) VALUES (?, ?, ?, ?, ?)");
+                           "created_at, user_id, user_name) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, conversation);
-  insert.bind(2, role);
-  insert.bind(3, content);
-  insert.bind(4, in_story ? 1 : 0);
+  insert.bind(2, m.role);
+  insert.bind(3, m.content);
+  insert.bind(4, m.in_story ? 1 : 0);
   insert.bind(5, now);
+  insert.bind(6, m.user_id);
+  insert.bind(7, m.user_name);
   insert.exec();
+}
+
+// What /reset does to a conversation: its story is forgotten, its messages stay.
+void ForgetStory(SQLite::Database& db, std::int64_t conversation) {
+  SQLite::Statement forget(db, "UPDATE messages SET in_story = 0 WHERE conversation_id = ?");
+  forget.bind(1, conversation);
+  forget.exec();
+  SQLite::Statement reset(db,
+                          "UPDATE conversations SET has_story = 0, prompt_id = 0, request = '', "
+                          "seed = 0, chapter = 0, user_name = '', language = '', premise = '', "
+                          "premise_language = '' WHERE id = ?");
+  reset.bind(1, conversation);
+  reset.exec();
+}
+
+// One more story reply written with the conversation's prompt (the built-in one, id 0, is not
+// a stored prompt and is not counted).
+void CountPromptUse(SQLite::Database& db, std::int64_t conversation) {
+  SQLite::Statement count(db,
+                          "INSERT INTO prompt_usage (prompt_id, stories) SELECT prompt_id, 1 "
+                          "FROM conversations WHERE id = ? AND prompt_id > 0 "
+                          "ON CONFLICT (prompt_id) DO UPDATE SET stories = stories + 1");
+  count.bind(1, conversation);
+  count.exec();
+}
+
+Conversation ConversationRow(SQLite::Statement& q) {
+  Conversation c;
+  c.id = q.getColumn(0).getInt64();
+  c.channel = q.getColumn(1).getString();
+  c.chat_id = q.getColumn(2).getString();
+  c.updated_at = q.getColumn(3).getString();
+  c.created_at = q.getColumn(4).getString();
+  c.has_story = q.getColumn(5).getInt() != 0;
+  c.chapter = q.getColumn(6).getInt();
+  c.user_name = q.getColumn(7).getString();
+  c.message_count = q.getColumn(8).getInt64();
+  return c;
+}
+
+constexpr const char* kConversationColumns =
+    "SELECT c.id, c.channel, c.chat_id, c.updated_at, c.created_at, c.has_story, c.chapter, "
+    "COALESCE((SELECT user_name FROM messages WHERE conversation_id = c.id AND user_name != '' "
+    "ORDER BY id DESC LIMIT 1), ''), "
+    "(SELECT COUNT(*) FROM messages WHERE conversation_id = c.id) FROM conversations c ";
+
+// The messages of a conversation, oldest first: the newest `limit` of them (all when < 0).
+std::vector<ConversationMessage> Messages(SQLite::Database& db, std::int64_t conversation,
+                                          int limit) {
+  SQLite::Statement m(db,
+                      "SELECT role, content, created_at, user_id, user_name, in_story FROM "
+                      "(SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC "
+                      "LIMIT ?) ORDER BY id");
+  m.bind(1, conversation);
+  m.bind(2, limit);
+  std::vector<ConversationMessage> out;
+  while (m.executeStep()) {
+    out.push_back({m.getColumn(0).getString(), m.getColumn(1).getString(),
+                   m.getColumn(2).getString(), m.getColumn(3).getString(),
+                   m.getColumn(4).getString(), m.getColumn(5).getInt() != 0});
+  }
+  return out;
+}
+
+Error ConversationNotFound(std::int64_t id) {
+  return NotFound("conversation " + std::to_string(id) + " does not exist");
 }
 
 // The WHERE clause of a job list in `state` (validated by the caller; empty: every listed state).
@@ -213,7 +289,8 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const 
                                 std::function<void(Status)> done) {
   writer_.Submit(
       [job_id = job.id, channel = job.message.channel, chat_id = job.message.chat_id,
-       user_text = job.message.text, reply, update](SQLite::Database& db) {
+       user_text = job.message.text, user_id = job.message.user_id,
+       user_name = job.message.user_name, reply, update](SQLite::Database& db) {
         const std::string now = NowRfc3339();
         SQLite::Statement save(
             db, "UPDATE deliveries SET reply = ?, updated_at = ? WHERE id = ? AND reply IS NULL");
@@ -224,13 +301,11 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const 
         const std::int64_t conversation = ConversationId(db, channel, chat_id, now);
         const bool story = update.kind == ChatUpdate::Kind::kNewStory ||
                            update.kind == ChatUpdate::Kind::kContinue;
-        if (update.kind == ChatUpdate::Kind::kNewStory || update.kind == ChatUpdate::Kind::kReset) {
+        if (update.kind == ChatUpdate::Kind::kNewStory) {
           SQLite::Statement forget(db,
                                    "UPDATE messages SET in_story = 0 WHERE conversation_id = ?");
           forget.bind(1, conversation);
           forget.exec();
-        }
-        if (update.kind == ChatUpdate::Kind::kNewStory) {
           SQLite::Statement start(db,
                                   "UPDATE conversations SET has_story = 1, prompt_id = ?, "
                                   "request = ?, seed = ?, chapter = 1, user_name = ?, "
@@ -249,18 +324,19 @@ void SqliteChatStore::SaveReply(const Job& job, const std::string& reply, const 
           next.bind(1, conversation);
           next.exec();
         } else if (update.kind == ChatUpdate::Kind::kReset) {
-          SQLite::Statement reset(db,
-                                  "UPDATE conversations SET has_story = 0, prompt_id = 0, "
-                                  "request = '', seed = 0, chapter = 0, user_name = '', "
-                                  "language = '', premise = '', premise_language = '' "
-                                  "WHERE id = ?");
-          reset.bind(1, conversation);
-          reset.exec();
+          ForgetStory(db, conversation);
         }
-        AddMessage(db, conversation, "user", story ? update.user_turn : user_text, story, now);
-        AddMessage(db, conversation, "assistant", reply, story, now);
+        if (story) CountPromptUse(db, conversation);
+        const std::string none;
+        AddMessage(db, conversation,
+                   {"user", story ? update.user_turn : user_text, story, user_id, user_name}, now);
+        AddMessage(db, conversation, {"assistant", reply, story, none, none}, now);
       },
-      std::move(done));
+      [this, done = std::move(done)](Status status) {
+        // Any reply may have counted a story: GET /api/prompts re-reads the counts.
+        if (status.ok()) usage_generation_.fetch_add(1);
+        done(std::move(status));
+      });
 }
 
 void SqliteChatStore::RetryLater(std::int64_t job_id, int attempts, int pieces_sent,
@@ -378,34 +454,82 @@ void SqliteChatStore::Discard(std::int64_t job_id, std::function<void(Status)> d
       });
 }
 
-Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(int limit,
-                                                                       const std::string& channel) {
+std::string LikeContains(std::string_view text) {
+  std::string pattern = "%";
+  for (const char c : text) {
+    if (c == '\\' || c == '%' || c == '_') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+Result<std::vector<Conversation>> SqliteChatStore::RecentConversations(
+    const ConversationFilter& filter) {
   std::vector<Conversation> out;
   Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
-    SQLite::Statement q(db,
-                        "SELECT id, channel, chat_id, updated_at FROM conversations "
-                        "WHERE (?1 = '' OR channel = ?1) ORDER BY updated_at DESC, id DESC "
-                        "LIMIT ?2");
-    q.bind(1, channel);
-    q.bind(2, limit);
-    while (q.executeStep()) {
-      out.push_back({q.getColumn(0).getInt64(),
-                     q.getColumn(1).getString(),
-                     q.getColumn(2).getString(),
-                     q.getColumn(3).getString(),
-                     {}});
-    }
-    for (Conversation& c : out) {
-      SQLite::Statement m(db,
-                          "SELECT role, content, created_at FROM (SELECT id, role, content, "
-                          "created_at FROM messages WHERE conversation_id = ? ORDER BY id DESC "
-                          "LIMIT 20) ORDER BY id");
-      m.bind(1, c.id);
-      while (m.executeStep()) {
-        c.messages.push_back(
-            {m.getColumn(0).getString(), m.getColumn(1).getString(), m.getColumn(2).getString()});
-      }
-    }
+    SQLite::Statement q(
+        db, std::string(kConversationColumns) +
+                "WHERE (?1 = '' OR c.channel = ?1) "
+                "AND (?2 = '' OR c.chat_id = ?2 OR EXISTS (SELECT 1 FROM messages u WHERE "
+                "u.conversation_id = c.id AND (u.user_id = ?2 OR u.user_name LIKE ?3 ESCAPE "
+                "'\\'))) "
+                "AND (?4 = '' OR EXISTS (SELECT 1 FROM messages t WHERE t.conversation_id = c.id "
+                "AND t.content LIKE ?5 ESCAPE '\\')) "
+                "ORDER BY c.updated_at DESC, c.id DESC LIMIT ?6 OFFSET ?7");
+    q.bind(1, filter.channel);
+    q.bind(2, filter.user);
+    q.bind(3, LikeContains(filter.user));
+    q.bind(4, filter.text);
+    q.bind(5, LikeContains(filter.text));
+    q.bind(6, filter.limit);
+    q.bind(7, filter.offset);
+    while (q.executeStep()) out.push_back(ConversationRow(q));
+    for (Conversation& c : out) c.messages = Messages(db, c.id, 20);
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<Conversation> SqliteChatStore::Transcript(std::int64_t conversation_id) {
+  std::optional<Conversation> found;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    SQLite::Statement q(db, std::string(kConversationColumns) + "WHERE c.id = ?");
+    q.bind(1, conversation_id);
+    if (!q.executeStep()) return {};
+    found = ConversationRow(q);
+    found->messages = Messages(db, conversation_id, -1);
+    return {};
+  });
+  if (!s.ok()) return s.error();
+  if (!found) return ConversationNotFound(conversation_id);
+  return *std::move(found);
+}
+
+void SqliteChatStore::ResetConversation(std::int64_t conversation_id,
+                                        std::function<void(Status)> done) {
+  auto result = std::make_shared<Status>();
+  writer_.Submit(
+      [conversation_id, result](SQLite::Database& db) {
+        SQLite::Statement exists(db, "SELECT 1 FROM conversations WHERE id = ?");
+        exists.bind(1, conversation_id);
+        if (!exists.executeStep()) {
+          *result = ConversationNotFound(conversation_id);
+          return;
+        }
+        ForgetStory(db, conversation_id);
+      },
+      [result, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(status);
+        done(*result);
+      });
+}
+
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SqliteChatStore::PromptUsage() {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  Status s = db_.WithConnection([&](SQLite::Database& db) -> Status {
+    SQLite::Statement q(db, "SELECT prompt_id, stories FROM prompt_usage ORDER BY prompt_id");
+    while (q.executeStep()) out.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
     return {};
   });
   if (!s.ok()) return s.error();

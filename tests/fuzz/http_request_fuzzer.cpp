@@ -27,6 +27,8 @@
 #include "core/metrics.h"
 #include "core/prompt_service.h"
 #include "core/storage/database.h"
+#include "core/storage/group_commit.h"
+#include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/work_pool.h"
 #include "http/middleware.h"
@@ -60,8 +62,10 @@ struct Stack {
     store = std::make_unique<SqlitePromptStore>(*database);
     prompts = std::make_unique<PromptService>(*store);
     pool = std::make_unique<WorkPool>(1);
+    writer = GroupCommitWriter::Open((dir / "storybot.db").string()).value();
+    chats = std::make_unique<SqliteChatStore>(*database, *writer);
     http::AddSystemRoutes(router, *metrics, {{"database", [this] { return database->Healthy(); }}});
-    http::AddPromptRoutes(router, *prompts, *pool);
+    http::AddPromptRoutes(router, *prompts, *pool, *chats);
     pipeline = std::make_unique<http::Pipeline>(
         std::vector<http::Middleware>{
             http::TraceIdMiddleware(), http::ObservabilityMiddleware(*logger, *metrics),
@@ -88,6 +92,8 @@ struct Stack {
   std::unique_ptr<SqlitePromptStore> store;
   std::unique_ptr<PromptService> prompts;
   std::unique_ptr<WorkPool> pool;
+  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<SqliteChatStore> chats;  // the prompts' usage counts
   http::Router router;
   std::unique_ptr<http::Pipeline> pipeline;
 };

@@ -1,14 +1,25 @@
 import { apiRequest } from './client';
-import type { PreviewRequest, PreviewResult, Prompt, PromptInput, PromptVersion } from './types';
+import type {
+  Conversation,
+  ConversationQuery,
+  NewPrompt,
+  PreviewRequest,
+  PreviewResult,
+  Prompt,
+  PromptInput,
+  PromptListItem,
+  PromptVersion,
+  Stats,
+} from './types';
 
 // One function per admin API call (http/openapi.yaml).
 type Token = string | null;
 
-export const listPrompts = (token: Token) => apiRequest<Prompt[]>('/api/prompts', { token });
+export const listPrompts = (token: Token) => apiRequest<PromptListItem[]>('/api/prompts', { token });
 
 export const getPrompt = (token: Token, id: number) => apiRequest<Prompt>(`/api/prompts/${id}`, { token });
 
-export const createPrompt = (token: Token, input: PromptInput) =>
+export const createPrompt = (token: Token, input: NewPrompt) =>
   apiRequest<Prompt>('/api/prompts', { method: 'POST', body: input, token });
 
 export const updatePrompt = (token: Token, id: number, input: PromptInput) =>
@@ -23,13 +34,23 @@ export const listVersions = (token: Token, id: number) =>
 export const previewStory = (token: Token, body: PreviewRequest) =>
   apiRequest<PreviewResult>('/api/stories/preview', { method: 'POST', body, token });
 
-export const listConversations = (token: Token, limit: number, channel: string) => {
-  const query = new URLSearchParams({ limit: String(limit) });
-  if (channel) query.set('channel', channel);
-  return apiRequest<unknown>(`/api/conversations?${query}`, { token });
+/** GET /api/conversations: empty filters are left out; the server checks the rest. */
+export const listConversations = (token: Token, query: ConversationQuery) => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return apiRequest<Conversation[]>(`/api/conversations?${params}`, { token });
 };
 
-export const getStats = (token: Token) => apiRequest<unknown>('/api/stats', { token });
+export const getConversation = (token: Token, id: number) =>
+  apiRequest<Conversation>(`/api/conversations/${id}`, { token });
+
+/** What /reset does for that chat: the story is forgotten, the transcript stays. */
+export const resetConversation = (token: Token, id: number) =>
+  apiRequest<null>(`/api/conversations/${id}/reset`, { method: 'POST', token });
+
+export const getStats = (token: Token) => apiRequest<Stats>('/api/stats', { token });
 
 export const getHealth = () => apiRequest<unknown>('/healthz');
 

@@ -1,23 +1,11 @@
 import { apiRequest } from './client';
+import type { Integration, IntegrationWithSecret } from './types';
 
 // The integrations admin API (http/openapi.yaml: listIntegrations, createIntegration,
 // rotateIntegrationSecret, updateIntegrationAllowlist, deleteIntegration; docs/webhooks.md).
 type Token = string | null;
 
-export interface Integration {
-  name: string;
-  callback_allowlist: string[];
-  created_at: string;
-  rotated_at: string | null;
-  /** Until then the secret before the last rotation is still accepted. */
-  previous_secret_expires_at: string | null;
-  webhook_url: string;
-}
-
-/** Only the answers to create and rotate carry the secret; nothing else ever shows it. */
-export interface IntegrationWithSecret extends Integration {
-  secret: string;
-}
+export type { Integration, IntegrationWithSecret };
 
 const path = (name: string) => `/api/integrations/${encodeURIComponent(name)}`;
 

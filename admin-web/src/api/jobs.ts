@@ -1,28 +1,11 @@
 import { apiRequest } from './client';
+import type { Job, JobRetried, JobState } from './types';
 
 // The jobs admin API (http/openapi.yaml: listJobs, retryJob, discardJob).
 type Token = string | null;
 
-export const JOB_STATES = ['waiting', 'retrying', 'dead', 'failed'] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-export interface Job {
-  id: number;
-  channel: string;
-  chat_id: string;
-  state: JobState;
-  attempts: number;
-  last_error: string | null;
-  trace_id: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface JobRetried {
-  id: number;
-  state: 'waiting';
-  attempts: 0;
-}
+export const JOB_STATES = ['waiting', 'retrying', 'dead', 'failed'] as const satisfies readonly JobState[];
+export type { Job, JobState };
 
 /** Dead-lettered and failed jobs are the ones an admin may retry or discard. */
 export const isGivenUp = (job: Job) => job.state === 'dead' || job.state === 'failed';

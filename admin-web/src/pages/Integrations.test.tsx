@@ -66,7 +66,7 @@ describe('integrations page', () => {
     });
     const user = userEvent.setup();
     renderApp('/integrations');
-    const rotate = await screen.findByRole('button', { name: 'Rotate the secret of “acme”' });
+    const rotate = await screen.findByRole('button', { name: 'Rotate secret of “acme”' });
     await user.click(rotate);
     const dialog = screen.getByRole('alertdialog');
     expect(dialog).toHaveTextContent('keeps working for 24 hours');
@@ -135,7 +135,7 @@ describe('integrations page', () => {
     });
     const user = userEvent.setup();
     renderApp('/integrations');
-    await user.click(await screen.findByRole('button', { name: 'Edit the callback allowlist of “acme”' }));
+    await user.click(await screen.findByRole('button', { name: 'Edit allowlist of “acme”' }));
     const dialog = screen.getByRole('dialog', { name: 'Callback allowlist of “acme”' });
     const field = within(dialog).getByLabelText('Callback allowlist');
     expect(field).toHaveFocus();

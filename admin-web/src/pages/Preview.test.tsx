@@ -1,16 +1,21 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { mockFetch, renderApp, samplePrompt } from '../test/helpers';
+import { errorBody, mockFetch, renderApp, samplePrompt } from '../test/helpers';
 
 describe('story preview', () => {
-  it('shows a calm message when the server has no preview endpoint yet', async () => {
-    mockFetch((call) => (call.path === '/api/prompts' ? { body: [samplePrompt] } : undefined));
+  it('shows a failed preview as an error with its trace id', async () => {
+    mockFetch((call) =>
+      call.path === '/api/prompts'
+        ? { body: [samplePrompt] }
+        : { status: 503, body: errorBody('unavailable', 'the LLM is down'), headers: { 'X-Trace-Id': 'trace-503' } },
+    );
     renderApp('/preview');
     await userEvent.type(await screen.findByLabelText('Request'), 'a story');
     await userEvent.click(screen.getByRole('button', { name: 'Write the story' }));
-    expect(await screen.findByTestId('not-available')).toHaveTextContent('Not available on this server yet.');
-    expect(screen.queryByTestId('toast-error')).toBeNull();
+    const toast = await screen.findByTestId('toast-error');
+    expect(toast).toHaveTextContent('the LLM is down');
+    expect(toast).toHaveTextContent('trace-503');
   });
 
   it('warns on an empty request', async () => {
@@ -25,7 +30,7 @@ describe('story preview', () => {
     const calls = mockFetch((call) => {
       if (call.path === '/api/prompts') return { body: [samplePrompt] };
       if (call.path === '/api/stories/preview') {
-        return { body: { story: '从前，小明遇见了一只会说话的猫。<script>x</script>', prompt_id: 7, engine: 'offline' } };
+        return { body: { story: '从前，小明遇见了一只会说话的猫。<script>x</script>', prompt_id: 7, engine: 'offline', truncated: false } };
       }
       return undefined;
     });
@@ -42,5 +47,16 @@ describe('story preview', () => {
       prompt_id: 7,
       variables: { user_name: '小明' },
     });
+  });
+});
+
+describe('field errors', () => {
+  it('are tied to their field with aria-describedby', async () => {
+    mockFetch(() => ({ body: [] }));
+    renderApp('/preview');
+    await userEvent.click(await screen.findByRole('button', { name: 'Write the story' }));
+    const field = screen.getByLabelText('Request');
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription('Please type a request.');
   });
 });

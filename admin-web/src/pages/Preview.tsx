@@ -1,19 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
 import { listPrompts, previewStory } from '../api/endpoints';
 import type { PreviewRequest, PreviewResult, Prompt } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n/I18nProvider';
-import { NotAvailable } from '../ui/NotAvailable';
 import { Spinner } from '../ui/Spinner';
 import { useToasts } from '../ui/Toasts';
-
-/** A 404 naming the prompt is a real error; any other 404 means no preview endpoint yet. */
-function meansUnavailable(error: unknown, sentPromptId: boolean): boolean {
-  if (!(error instanceof ApiError) || !error.isMissingEndpoint) return false;
-  return !(error.status === 404 && sentPromptId && /prompt/i.test(error.message));
-}
 
 export function Preview() {
   const { t } = useI18n();
@@ -27,7 +19,6 @@ export function Preview() {
   const [writing, setWriting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [result, setResult] = useState<PreviewResult | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
 
   useEffect(() => {
     listPrompts(token)
@@ -54,15 +45,9 @@ export function Preview() {
     try {
       const { data } = await previewStory(token, body);
       setResult(data);
-      setUnavailable(false);
       toasts.show('success', t('preview.done', { engine: data.engine }));
     } catch (error) {
-      if (meansUnavailable(error, body.prompt_id !== undefined)) {
-        setUnavailable(true);
-        setResult(null);
-      } else {
-        report(t('preview.failed'), error);
-      }
+      report(t('preview.failed'), error);
     } finally {
       setWriting(false);
     }
@@ -71,7 +56,6 @@ export function Preview() {
   return (
     <main id="main">
       <h1>{t('preview.title')}</h1>
-      {unavailable && <NotAvailable />}
       <form className="card" onSubmit={onSubmit} noValidate aria-label={t('preview.title')}>
         <label htmlFor="preview-prompt">{t('preview.prompt')}</label>
         {prompts === null ? (
@@ -96,13 +80,14 @@ export function Preview() {
           placeholder={t('preview.requestPlaceholder')}
           onChange={(e) => setRequest(e.target.value)}
           aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'preview-problem' : undefined}
         />
 
         <label htmlFor="preview-user">{t('preview.userName')}</label>
         <input id="preview-user" value={userName} onChange={(e) => setUserName(e.target.value)} />
 
         {problem && (
-          <p className="field-error" role="alert">
+          <p id="preview-problem" className="field-error" role="alert">
             {problem}
           </p>
         )}

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { createPrompt, deletePrompt, getPrompt, updatePrompt } from '../api/endpoints';
-import type { Prompt, PromptInput } from '../api/types';
+import type { NewPrompt, Prompt } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
 import { useMe } from '../auth/MeProvider';
@@ -70,7 +70,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
     setProblem(null);
     setSaving(true);
     // The server judges the template; its 400 names the position.
-    const input: PromptInput = { content, enabled };
+    const input: NewPrompt = { content, enabled };
     if (title.trim()) input.title = title.trim();
     try {
       if (prompt) {
@@ -144,7 +144,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
               value={content}
               onChange={(e) => setContent(e.target.value)}
               aria-invalid={problem ? true : undefined}
-              aria-describedby="prompt-content-hint prompt-insight"
+              aria-describedby={`prompt-content-hint prompt-insight${problem ? ' prompt-problem' : ''}`}
             />
             <p id="prompt-content-hint" className="hint">
               {t('editor.contentHint')}
@@ -157,7 +157,7 @@ export function PromptEditor({ promptId }: { promptId: number | null }) {
             </label>
 
             {problem && (
-              <p className="field-error" role="alert" data-testid="editor-problem">
+              <p id="prompt-problem" className="field-error" role="alert" data-testid="editor-problem">
                 {problem}
               </p>
             )}

@@ -12,6 +12,8 @@ describe('prompt list', () => {
     expect(row).toHaveTextContent('会说话的猫');
     expect(row).toHaveTextContent('Enabled');
     expect(row).toHaveTextContent('1');
+    expect(within(row).getByTestId('usage-count')).toHaveTextContent('3');
+    expect(screen.getByRole('columnheader', { name: 'Stories' })).toBeInTheDocument();
   });
 
   it('disables a prompt', async () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { deletePrompt, listPrompts, updatePrompt } from '../api/endpoints';
-import type { Prompt } from '../api/types';
+import type { Prompt, PromptListItem } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
 import { useMe } from '../auth/MeProvider';
@@ -17,7 +17,7 @@ export function PromptList() {
   const { token } = useAuth();
   const toasts = useToasts();
   const report = useErrorReporter();
-  const [prompts, setPrompts] = useState<Prompt[] | null>(null);
+  const [prompts, setPrompts] = useState<PromptListItem[] | null>(null);
   const [busyId, setBusyId] = useState<number | null>(null);
   const [toDelete, setToDelete] = useState<Prompt | null>(null);
 
@@ -39,7 +39,7 @@ export function PromptList() {
     setBusyId(prompt.id);
     try {
       const { data } = await updatePrompt(token, prompt.id, { enabled: !prompt.enabled });
-      setPrompts((list) => list?.map((p) => (p.id === data.id ? data : p)) ?? null);
+      setPrompts((list) => list?.map((p) => (p.id === data.id ? { ...data, usage_count: p.usage_count } : p)) ?? null);
       toasts.show('success', t(data.enabled ? 'prompts.nowEnabled' : 'prompts.nowDisabled', { title: data.title }));
     } catch (error) {
       report(t('prompts.saveFailed'), error);
@@ -86,6 +86,7 @@ export function PromptList() {
               <th scope="col">{t('prompts.colEnabled')}</th>
               <th scope="col">{t('prompts.colVersion')}</th>
               <th scope="col">{t('prompts.colUpdated')}</th>
+              <th scope="col">{t('prompts.colUsage')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('prompts.colActions')}</span>
               </th>
@@ -107,6 +108,9 @@ export function PromptList() {
                 <td data-label={t('prompts.colVersion')}>{prompt.version}</td>
                 <td data-label={t('prompts.colUpdated')}>
                   <time dateTime={prompt.updated_at}>{formatTime(prompt.updated_at, language)}</time>
+                </td>
+                <td data-label={t('prompts.colUsage')} data-testid="usage-count">
+                  {prompt.usage_count}
                 </td>
                 <td className="actions">
                   {canWrite && (

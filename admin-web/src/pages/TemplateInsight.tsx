@@ -10,7 +10,7 @@ export function TemplateInsight({ content, id }: { content: string; id: string }
   return (
     <div id={id} className="template-insight" aria-live="polite">
       {parsed.error && <TemplateErrorView content={content} error={parsed.error} />}
-      <h3 className="small-heading">{t('editor.variables')}</h3>
+      <h2 className="small-heading">{t('editor.variables')}</h2>
       {parsed.variables.length === 0 ? (
         <p className="hint">{t('editor.noVariables')}</p>
       ) : (

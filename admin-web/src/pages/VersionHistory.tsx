@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { formatTime } from '../ui/formatTime';
 import { Spinner } from '../ui/Spinner';
 import { useToasts } from '../ui/Toasts';
+import { VersionDiff } from './VersionDiff';
 
 interface Props {
   promptId: number;
@@ -16,7 +17,10 @@ interface Props {
   onRestored: (prompt: Prompt) => void;
 }
 
-/** Every saved version; restoring one saves its content, title and state as a new version. */
+/**
+ * Every saved version, a side-by-side diff of any two, and restore: restoring one saves its
+ * content, title and state as a new version with the existing PUT /api/prompts/{id}.
+ */
 export function VersionHistory({ promptId, currentVersion, onRestored }: Props) {
   const { t, language } = useI18n();
   const { canWrite } = useMe();
@@ -63,6 +67,8 @@ export function VersionHistory({ promptId, currentVersion, onRestored }: Props) 
   }
 
   return (
+    <>
+    {versions && versions.length > 1 && <VersionDiff key={versions[0].version} versions={versions} />}
     <section aria-labelledby="versions-title" className="card">
       <h2 id="versions-title">{t('versions.title')}</h2>
       {versions === null && <Spinner />}
@@ -108,5 +114,6 @@ export function VersionHistory({ promptId, currentVersion, onRestored }: Props) 
         />
       )}
     </section>
+    </>
   );
 }

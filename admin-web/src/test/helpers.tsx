@@ -4,6 +4,7 @@ import type { Me } from '../api/audit';
 import { App } from '../App';
 import { ME_STORAGE_KEY } from '../auth/MeProvider';
 import { Providers } from '../Providers';
+import type { Conversation, PromptListItem, PromptVersion } from '../api/types';
 
 export interface Call {
   method: string;
@@ -70,7 +71,9 @@ export function renderApp(path = '/', token: string | null = 'secret-token', me:
   );
 }
 
-export const samplePrompt = {
+// Fixtures are typed from the OpenAPI document (api/schema.d.ts): a mock that disagrees with
+// the server does not compile.
+export const samplePrompt: PromptListItem = {
   id: 7,
   title: '会说话的猫',
   content: '从前，{{user_name}}遇见了一只会说话的猫。{{request}}',
@@ -78,4 +81,26 @@ export const samplePrompt = {
   version: 1,
   created_at: '2026-01-02T03:04:05Z',
   updated_at: '2026-01-02T03:04:05Z',
+  usage_count: 3,
+};
+
+export const sampleVersions: PromptVersion[] = [
+  { version: 2, title: '会说话的猫', content: '从前，{{user_name}}遇见了一只会说话的狗。\n{{request}}', enabled: true, created_at: '2026-01-03T00:00:00Z' },
+  { version: 1, title: '猫', content: '从前，{{user_name}}遇见了一只会说话的猫。\n{{request}}', enabled: true, created_at: '2026-01-02T03:04:05Z' },
+];
+
+export const sampleConversation: Conversation = {
+  id: 4,
+  channel: 'telegram',
+  chat_id: '1001',
+  user_name: '小明',
+  created_at: '2026-01-02T03:00:00Z',
+  updated_at: '2026-01-02T03:04:05Z',
+  has_story: true,
+  chapter: 1,
+  message_count: 2,
+  messages: [
+    { role: 'user', content: '讲个故事', created_at: '2026-01-02T03:04:00Z', user_id: '42', user_name: '小明', in_story: true },
+    { role: 'assistant', content: '从前……', created_at: '2026-01-02T03:04:05Z', user_id: '', user_name: '', in_story: true },
+  ],
 };

@@ -68,10 +68,10 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   Metrics metrics("test");
   Router router;
   AddSystemRoutes(router, metrics, {});
-  AddPromptRoutes(router, prompts, pool);
   auto writer = GroupCommitWriter::Open(dir.File("storybot.db"));
   ASSERT_TRUE(writer.ok());
   SqliteChatStore chats(*db.value(), *writer.value());
+  AddPromptRoutes(router, prompts, pool, chats);
   OfflineStoryteller offline;
   AddStoryRoutes(router, {prompts, chats, offline, {}, pool, {}});
   AddJobRoutes(router, {chats, pool, [](Job) {}});

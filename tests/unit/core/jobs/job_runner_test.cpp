@@ -121,10 +121,17 @@ class FaultyStore final : public ChatStore {
     if (faults_.finish) return done(kDiskFull);
     store_.Finish(id, end, error, std::move(done));
   }
-  Result<std::vector<Conversation>> RecentConversations(int limit,
-                                                        const std::string& channel) override {
-    return store_.RecentConversations(limit, channel);
+  Result<std::vector<Conversation>> RecentConversations(const ConversationFilter& f) override {
+    return store_.RecentConversations(f);
   }
+  Result<Conversation> Transcript(std::int64_t id) override { return store_.Transcript(id); }
+  void ResetConversation(std::int64_t id, std::function<void(Status)> done) override {
+    store_.ResetConversation(id, std::move(done));
+  }
+  Result<std::vector<std::pair<std::int64_t, std::int64_t>>> PromptUsage() override {
+    return store_.PromptUsage();
+  }
+  std::uint64_t PromptUsageGeneration() const override { return store_.PromptUsageGeneration(); }
   Result<ChatStats> Stats() override { return store_.Stats(); }
   Result<std::vector<JobSummary>> ListJobs(const std::string& state, int limit) override {
     return store_.ListJobs(state, limit);
@@ -372,7 +379,7 @@ TEST_F(JobRunnerTest, ContinueAndResetUseTheConversation) {
   Deliver("4", "c", "/continue");
   ASSERT_TRUE(sender_.WaitFor(4));
   EXPECT_NE(RepliesTo("c")[3].find("no story to continue"), std::string::npos);
-  auto conversations = store_->RecentConversations(10, "test");
+  auto conversations = store_->RecentConversations({.channel = "test", .limit = 10});
   ASSERT_TRUE(conversations.ok());
   ASSERT_EQ(conversations.value().size(), 1u);
   EXPECT_EQ(conversations.value()[0].messages.size(), 8u);  // 4 asked, 4 answered

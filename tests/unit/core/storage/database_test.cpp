@@ -20,8 +20,7 @@ TEST(DatabaseTest, MigratesAnEmptyFileToTheLatestSchema) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
 
-// Strictly increasing from 1; a number may be missing while the branch that owns it (each feature
-// reserves one, so merges do not collide) is not merged yet.
+// Strictly increasing from 1 (a number may be skipped).
 TEST(DatabaseTest, MigrationsAreNumberedInOrder) {
   int previous = 0;
   for (const Migration& m : Migrations()) {

@@ -164,7 +164,6 @@ const std::vector<Migration>& Migrations() {
         ) WITHOUT ROWID;
         CREATE INDEX stats_hourly_by_series ON stats_hourly (series, hour);
       )sql"},
-      )sql"},
       {10, "who wrote each message (the panel's user filter) and stories written per prompt",
        R"sql(
         ALTER TABLE messages ADD COLUMN user_id TEXT NOT NULL DEFAULT '';

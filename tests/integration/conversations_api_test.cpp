@@ -42,7 +42,8 @@ class ConversationsApiTest : public StorybotTest {
     EXPECT_EQ(listed.status, 200) << listed.body;
     std::vector<std::string> chats;
     if (listed.status != 200) return chats;
-    for (const auto& c : Json(listed).as_array()) {
+    const boost::json::value body = Json(listed);
+    for (const auto& c : body.as_array()) {
       chats.emplace_back(c.at("chat_id").as_string());
     }
     return chats;
@@ -74,8 +75,9 @@ TEST_F(ConversationsApiTest, FiltersByChannelUserAndTextAndPages) {
   EXPECT_EQ(ChatsOf("limit=2&offset=2"), (Chats{"shop:u1"}));
   EXPECT_TRUE(ChatsOf("limit=2&offset=4").empty());
 
-  auto listed = Get("/api/conversations?user=u1");
-  const auto& ada = Json(listed).as_array()[0].as_object();
+  const boost::json::value listed = Json(Get("/api/conversations?user=u1"));
+  ASSERT_EQ(listed.as_array().size(), 1u);
+  const auto& ada = listed.as_array()[0].as_object();
   EXPECT_EQ(ada.at("user_name").as_string(), "Ada");
   EXPECT_EQ(ada.at("channel").as_string(), "webhook");
   EXPECT_EQ(ada.at("message_count").as_int64(), 2);
@@ -141,7 +143,8 @@ TEST_F(ConversationsApiTest, PromptListCountsTheStoriesWrittenWithEachPrompt) {
   ASSERT_EQ(Post("/api/stories/preview", R"({"prompt_id": )" + used_id + "}").status, 200);
   auto counts = [&] {
     std::map<std::string, std::int64_t> by_title;
-    for (const auto& p : Json(Get("/api/prompts")).as_array()) {
+    const boost::json::value listed = Json(Get("/api/prompts"));
+    for (const auto& p : listed.as_array()) {
       by_title[std::string(p.at("title").as_string())] = p.at("usage_count").as_int64();
     }
     return by_title;

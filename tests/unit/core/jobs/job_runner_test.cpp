@@ -379,7 +379,10 @@ TEST_F(JobRunnerTest, ContinueAndResetUseTheConversation) {
   Deliver("4", "c", "/continue");
   ASSERT_TRUE(sender_.WaitFor(4));
   EXPECT_NE(RepliesTo("c")[3].find("no story to continue"), std::string::npos);
-  auto conversations = store_->RecentConversations({.channel = "test", .limit = 10});
+  ConversationFilter only_test;
+  only_test.channel = "test";
+  only_test.limit = 10;
+  auto conversations = store_->RecentConversations(only_test);
   ASSERT_TRUE(conversations.ok());
   ASSERT_EQ(conversations.value().size(), 1u);
   EXPECT_EQ(conversations.value()[0].messages.size(), 8u);  // 4 asked, 4 answered

@@ -10,11 +10,13 @@
 #include "core/prompt_service.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
+#include "core/storage/sqlite_admin_store.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/work_pool.h"
+#include "http/audit_api.h"
 #include "http/jobs_api.h"
 #include "http/prompts_api.h"
 #include "http/story_api.h"
@@ -72,6 +74,8 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   SqliteIntegrationStore integration_store(*db.value(), *writer.value());
   webhook::IntegrationRegistry integrations(integration_store);
   AddIntegrationRoutes(router, integrations, pool);
+  SqliteAuditLog audit(*db.value(), *writer.value());
+  AddAuditRoutes(router, audit, pool);
 
   std::set<std::string> routed;
   for (const Route& r : router.routes()) {

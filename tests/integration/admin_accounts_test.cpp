@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -70,7 +72,7 @@ class AdminAccountsTest : public StorybotTest {
   // The newest audit entry for `action`, or null.
   boost::json::object AuditFor(const std::string& action) {
     for (const auto& e : Audit("?limit=200")) {
-      if (e.at("action") == action) return e.as_object();
+      if (e.at("action").as_string() == action) return e.as_object();
     }
     return {};
   }

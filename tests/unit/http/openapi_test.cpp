@@ -12,6 +12,7 @@
 #include "core/stats/stats_recorder.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
+#include "core/storage/sqlite_admin_store.h"
 #include "core/storage/sqlite_chat_store.h"
 #include "core/storage/sqlite_integration_store.h"
 #include "core/storage/sqlite_prompt_store.h"
@@ -19,6 +20,7 @@
 #include "core/storage/sqlite_stats_store.h"
 #include "core/story/offline_storyteller.h"
 #include "core/work_pool.h"
+#include "http/audit_api.h"
 #include "http/jobs_api.h"
 #include "http/prompts_api.h"
 #include "http/safety_api.h"
@@ -87,6 +89,8 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   SqliteStatsStore stats_store(*db.value(), *writer.value());
   StatsRecorder stats(stats_store, Clock::Real());
   AddStatsRoutes(router, {stats_store, stats, pool, Clock::Real(), {}});
+  SqliteAuditLog audit(*db.value(), *writer.value());
+  AddAuditRoutes(router, audit, pool);
 
   std::set<std::string> routed;
   for (const Route& r : router.routes()) {

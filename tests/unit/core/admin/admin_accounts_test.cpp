@@ -34,12 +34,14 @@ TEST(AdminAccountsTest, NamesAreShortAndPlain) {
     EXPECT_TRUE(ValidateAdminName(good).ok()) << good;
   }
   EXPECT_TRUE(ValidateAdminName(std::string(64, 'a')).ok());
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string(), std::string(65, 'a'), std::string("Alice"), std::string("-lead"),
         std::string("a b"), std::string("é"), std::string("a/b"), std::string("bootstrap")}) {
     const Status s = ValidateAdminName(bad);
     EXPECT_FALSE(s.ok()) << bad;
-    if (!s.ok()) EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+    if (!s.ok()) {
+      EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+    }
   }
 }
 

@@ -23,11 +23,12 @@ TEST(DatabaseTest, MigratesAnEmptyFileToTheLatestSchema) {
 // Strictly increasing from 1 (a number may be skipped).
 TEST(DatabaseTest, MigrationsAreNumberedInOrder) {
   int previous = 0;
+  ASSERT_FALSE(Migrations().empty());
+  EXPECT_EQ(Migrations().front().version, 1);
   for (const Migration& m : Migrations()) {
     EXPECT_GT(m.version, previous);
     previous = m.version;
   }
-  EXPECT_EQ(Migrations().front().version, 1);
 }
 
 // From every older version (with data in it) to the latest, keeping the data.

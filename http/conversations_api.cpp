@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/utf8.h"
+#include "http/audit.h"
 
 namespace storybot::http {
 namespace {
@@ -131,11 +132,12 @@ void AddConversationRoutes(Router& router, ChatStore& chats, WorkPool& pool,
              [&chats](const ExchangePtr& ex) {
                const auto id = ConversationId(ex);
                if (!id) return;
-               chats.ResetConversation(*id, [ex](Status reset) {
+               chats.ResetConversation(*id, [ex, id = *id](Status reset) {
                  if (!reset.ok()) return ReplyError(ex, reset.error());
                  Response r;
                  r.status = 204;
-                 ex->Reply(std::move(r));
+                 AuditThenReply(ex, {"conversation.reset", std::to_string(id), "", ""},
+                                std::move(r));
                });
              });
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/utf8.h"
+#include "http/audit.h"
 #include "http/json_body.h"
 
 namespace storybot::http {
@@ -99,9 +100,12 @@ void AddSafetyRoutes(Router& router, SafetyService& safety, WorkPool& pool) {
     auto changes = ReadLimits(*body);
     if (!changes.ok()) return ReplyError(ex, changes.error());
     pool.Post([ex, &safety, changes = std::move(changes).value()] {
+      std::string before = LimitsJson(safety.limits());
       auto limits = safety.ChangeLimits(changes);
       if (!limits.ok()) return ReplyError(ex, limits.error());
-      ex->Reply(JsonResponse(200, LimitsJson(limits.value())));
+      std::string after = LimitsJson(limits.value());
+      AuditThenReply(ex, {"safety.limits", "limits", std::move(before), after},
+                     JsonResponse(200, after));
     });
   });
 
@@ -115,9 +119,12 @@ void AddSafetyRoutes(Router& router, SafetyService& safety, WorkPool& pool) {
     auto words = ReadWords(*body);
     if (!words.ok()) return ReplyError(ex, words.error());
     pool.Post([ex, &safety, words = std::move(words).value()]() mutable {
+      std::string before = WordsJson(safety.words());
       Status saved = safety.ReplaceWords(words);
       if (!saved.ok()) return ReplyError(ex, saved.error());
-      ex->Reply(JsonResponse(200, WordsJson(words)));
+      std::string after = WordsJson(words);
+      AuditThenReply(ex, {"safety.blocklist", "blocklist", std::move(before), after},
+                     JsonResponse(200, after));
     });
   });
 

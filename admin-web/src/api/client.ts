@@ -17,11 +17,6 @@ export class ApiError extends Error {
     this.code = code;
     this.traceId = traceId;
   }
-
-  /** The endpoint does not exist on this server (yet). */
-  get isMissingEndpoint(): boolean {
-    return this.status === 404 || this.status === 405 || this.status === 501;
-  }
 }
 
 export interface RequestOptions {

@@ -50,7 +50,6 @@ export const getConversation = (token: Token, id: number) =>
 export const resetConversation = (token: Token, id: number) =>
   apiRequest<null>(`/api/conversations/${id}/reset`, { method: 'POST', token });
 
-export const getStats = (token: Token) => apiRequest<Stats>('/api/stats', { token });
 
 export const getHealth = () => apiRequest<unknown>('/healthz');
 

@@ -283,6 +283,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/safety/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The limits in force (the settings, or what an admin stored, which wins) */
+        get: operations["getSafetyLimits"];
+        /** Change any of the limits; applies at once and is kept over restarts (wins over the environment) */
+        put: operations["updateSafetyLimits"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/blocklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The admins' own blocked words (the built-in English and Chinese lists are not shown) */
+        get: operations["getSafetyBlocklist"];
+        /**
+         * Replace the admins' list (the built-in lists stay); applies at once
+         * @description At most 10,000 words of 1-100 characters each (trimmed, valid UTF-8). English words match whole words, others (Chinese) as substrings; case and width are ignored. Anything invalid is 400 and changes nothing; a body over 1 MiB is 413.
+         */
+        put: operations["replaceSafetyBlocklist"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/safety/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent refusals (over a limit, a flood's notice, blocked requests), newest first; never the text */
+        get: operations["listSafetyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hourly points for the Overview's charts, read from hourly rollups
+         * @description One point per hour of the range, oldest first, ending with the current (partial) hour; hours without events are present (counts 0, latencies and rates null). Counts are kept in memory and written every 10 s; a read writes what is pending first, so it is current. Series: `stories` (stories written, one line per channel), `llm_latency` (p50 and p95 in ms of the LLM stories that came back, from a fixed-bucket histogram per hour), `llm_fallback_rate` (LLM stories asked for, answered offline after an LLM failure, and their ratio), `jobs` (peak of waiting jobs in the hour, jobs dead-lettered in the hour), `feedback` (👍/👎 and the 👍 ratio; nothing records feedback yet, so zeros).
+         */
+        get: operations["getStatsTimeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations": {
         parameters: {
             query?: never;
@@ -340,10 +416,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/discord/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A Discord interaction (PING or a slash command), signed by Discord
+         * @description Discord's HTTP interactions endpoint (docs/discord.md); on only when
+         *     STORYBOT_DISCORD_PUBLIC_KEY is set. `X-Signature-Ed25519` (hex) must be the Ed25519
+         *     signature, by the application's key, of `X-Signature-Timestamp` + the raw body, and the
+         *     timestamp within 5 minutes of now; otherwise 401 and nothing is stored. A PING is answered
+         *     `{"type":1}`. A slash command (type 2) is stored (de-duplicated by its id) and answered
+         *     `{"type":5}` (deferred); the story then edits that response, longer ones continued in
+         *     follow-up messages.
+         */
+        post: operations["receiveDiscordInteraction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The admin making the call, and their role (the panel hides what a viewer cannot do) */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of admin writes, newest first, paged
+         * @description One entry per successful write through the admin API (prompts, integrations, jobs): who, what (method, route, action, target), the object before and after where known (never a secret), when and the request's trace id. Viewers and editors may read it. For the next page pass `before` = the response's `next_before`.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Me: {
+            /** @example bootstrap */
+            name: string;
+            /** @enum {string} */
+            role: "viewer" | "editor";
+        };
+        AuditEntry: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @description The admin's name */
+            actor: string;
+            /** @enum {string} */
+            actor_role: "viewer" | "editor";
+            /** @example prompt.update */
+            action: string;
+            /** @example PUT */
+            method: string;
+            /** @example /api/prompts/{id} */
+            route: string;
+            /** @description The object's id or name */
+            target: string;
+            /** @description The object before the write (null when none or unknown) */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The object after the write (null when deleted or unknown) */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            trace_id: string;
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `before` for the next page; null when this page was the last */
+            next_before: number | null;
+        };
         Prompt: {
             id: number;
             title: string;
@@ -462,6 +638,37 @@ export interface components {
             /** @enum {integer} */
             attempts: 0;
         };
+        SafetyLimits: {
+            /** @description new stories and chapters per user per channel in any hour */
+            user_per_hour: number;
+            /** @description the same in any 24 hours */
+            user_per_day: number;
+            /** @description messages per chat answered in a minute (then one notice, then silence) */
+            chat_per_minute: number;
+            /** @description LLM tokens per UTC day */
+            llm_daily_tokens: number;
+        };
+        /** @description Any subset of the limits; integers >= 0 (0 turns a limit off) */
+        SafetyLimitsChange: {
+            user_per_hour?: number;
+            user_per_day?: number;
+            chat_per_minute?: number;
+            llm_daily_tokens?: number;
+        };
+        Blocklist: {
+            words: string[];
+        };
+        SafetyEvent: {
+            /** Format: date-time */
+            at?: string;
+            channel?: string;
+            /** @description 16 hex characters of SHA-256 over channel and user id */
+            user_hash?: string;
+            /** @enum {string} */
+            reason?: "over_hourly_limit" | "over_daily_limit" | "flood" | "blocked_request";
+            /** @description for blocked requests: category:entry id (en-3, zh-7, admin-2) or api:categories */
+            detail?: string;
+        };
         IntegrationChange: {
             /** @description The whole new list ([] allows no private or loopback callback target) */
             callback_allowlist: string[];
@@ -477,6 +684,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description The admin is a viewer; this operation needs an editor */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Not a valid HTTP/1.1 request (framing, Host); the connection is closed */
         MalformedRequest: {
             headers: {
@@ -713,6 +929,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["WrongContentType"];
         };
@@ -767,6 +984,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["WrongContentType"];
@@ -791,6 +1009,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -870,7 +1089,7 @@ export interface operations {
                 /** @description Skip this many (the next page is offset + limit; a page shorter than limit is the last) */
                 offset?: number;
                 /** @description Only this channel's conversations; another value is a 400 naming the allowed ones */
-                channel?: "telegram" | "slack" | "webhook";
+                channel?: "telegram" | "slack" | "webhook" | "discord";
                 /** @description Only chats with this chat id, or with a message from this user id or from a user whose name contains this (ASCII case-insensitive) */
                 user?: string;
                 /** @description Only conversations with a message containing this text (literally; % and _ are not wildcards; ASCII case-insensitive) */
@@ -938,6 +1157,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["ConversationNotFound"];
         };
     };
@@ -986,6 +1206,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["JobNotFound"];
             409: components["responses"]["JobNotGivenUp"];
         };
@@ -1011,6 +1232,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["JobNotFound"];
             409: components["responses"]["JobNotGivenUp"];
         };
@@ -1032,24 +1254,204 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description the channels that are on */
-                        channels?: string[];
-                        prompts?: number;
-                        prompts_enabled?: number;
-                        conversations?: number;
-                        messages?: number;
-                        messages_by_channel?: {
+                        channels: string[];
+                        prompts: number;
+                        prompts_enabled: number;
+                        conversations: number;
+                        messages: number;
+                        messages_by_channel: {
                             [key: string]: number;
                         };
-                        jobs?: {
-                            pending?: number;
+                        jobs: {
+                            pending: number;
                             /** @description dead-lettered plus refused by the channel */
-                            failed?: number;
-                            dead?: number;
-                            done?: number;
+                            failed: number;
+                            dead: number;
+                            done: number;
+                        };
+                        /** @description the LLM's daily token budget (README "Safety and limits") */
+                        llm_budget: {
+                            /** @description 0: no budget */
+                            daily_tokens: number;
+                            /** @description LLM tokens used this UTC day */
+                            used_today: number;
+                            /** @description true: the offline storyteller writes until midnight UTC */
+                            spent: boolean;
                         };
                     };
                 };
             };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    getSafetyLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits; 0 turns one off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyLimits"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    updateSafetyLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SafetyLimitsChange"];
+            };
+        };
+        responses: {
+            /** @description The limits now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyLimits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["WrongContentType"];
+        };
+    };
+    getSafetyBlocklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The admins' list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blocklist"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    replaceSafetyBlocklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Blocklist"];
+            };
+        };
+        responses: {
+            /** @description The list now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Blocklist"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["WrongContentType"];
+        };
+    };
+    listSafetyEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest refusals (the last 10,000 are kept) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafetyEvent"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    getStatsTimeseries: {
+        parameters: {
+            query: {
+                /** @description Which chart; another value is a 400 naming the parameter */
+                series: "stories" | "llm_latency" | "llm_fallback_rate" | "jobs" | "feedback";
+                /** @description The last 24 hours (24 points) or 7 days (168 points); another value is a 400 */
+                range: "24h" | "7d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Hourly points */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example stories */
+                        series: string;
+                        /** @example 24h */
+                        range: string;
+                        /**
+                         * @description seconds between points (3600)
+                         * @example 3600
+                         */
+                        step_s: number;
+                        /** @description Unix seconds (UTC) of each hour's start, oldest first */
+                        times: number[];
+                        lines: {
+                            /** @description a channel (stories); p50, p95 (llm_latency); calls, fallbacks, rate (llm_fallback_rate); waiting, dead_lettered (jobs); up, down, ratio (feedback) */
+                            label: string;
+                            /** @enum {string} */
+                            unit: "count" | "ms" | "ratio";
+                            /** @description one per entry of `times`; null where there is no data */
+                            values: (number | null)[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
         };
     };
@@ -1099,6 +1501,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["WrongContentType"];
@@ -1123,6 +1526,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1152,6 +1556,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["WrongContentType"];
@@ -1178,7 +1583,130 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    receiveDiscordInteraction: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Signature-Ed25519": string;
+                "X-Signature-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1: PING, 2: APPLICATION_COMMAND
+                     * @enum {integer}
+                     */
+                    type: 1 | 2;
+                    id?: string;
+                    application_id?: string;
+                    /** @description the interaction token (15 minutes) */
+                    token?: string;
+                    channel_id?: string;
+                    /** @example zh-CN */
+                    locale?: string;
+                    /** @description in a server; holds `user` */
+                    member?: Record<string, never>;
+                    /** @description in a DM */
+                    user?: Record<string, never>;
+                    data?: {
+                        /** @enum {string} */
+                        name?: "story" | "continue" | "reset" | "help" | "themes";
+                        options?: Record<string, never>[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description PONG for a PING, or the deferred response once the command is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {integer} */
+                        type: 1 | 5;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Missing, invalid or stale signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["WrongContentType"];
+            /** @description The interaction could not be stored (e.g. the disk is full); Discord shows the user a failure */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The admin */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only entries with a smaller id */
+                before?: number;
+                /** @description Only this admin's entries */
+                actor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
         };
     };
 }

@@ -1,35 +1,18 @@
 import { apiRequest } from './client';
+import type { operations } from './schema';
+import type { ResponseBody, Stats } from './types';
 
-// GET /api/stats/timeseries (http/openapi.yaml, operationId getStatsTimeseries).
-export type ChartSeriesName = 'stories' | 'llm_latency' | 'llm_fallback_rate' | 'jobs' | 'feedback';
-export type ChartRange = '24h' | '7d';
+// GET /api/stats/timeseries (http/openapi.yaml, operationId getStatsTimeseries): the Overview's
+// charts. Shapes come from the generated schema, like the rest of the API.
+type TimeseriesQuery = NonNullable<operations['getStatsTimeseries']['parameters']['query']>;
+export type ChartSeriesName = TimeseriesQuery['series'];
+export type ChartRange = TimeseriesQuery['range'];
+export type Timeseries = ResponseBody<'getStatsTimeseries', 200>;
+/** One line: one value per entry of `times`; null where there is no data (a latency without calls). */
+export type TimeseriesLine = Timeseries['lines'][number];
 
-export interface TimeseriesLine {
-  label: string;
-  unit: 'count' | 'ms' | 'ratio';
-  /** One per entry of `times`; null where there is no data (a latency without calls). */
-  values: (number | null)[];
-}
-
-export interface Timeseries {
-  series: ChartSeriesName;
-  range: ChartRange;
-  step_s: number;
-  /** Unix seconds of each hour's start, oldest first. */
-  times: number[];
-  lines: TimeseriesLine[];
-}
-
-/** GET /api/stats: counts shown above the charts. */
-export interface StatsCounts {
-  channels: string[];
-  prompts: number;
-  prompts_enabled: number;
-  conversations: number;
-  messages: number;
-  messages_by_channel: Record<string, number>;
-  jobs: { pending: number; failed: number; dead: number; done: number };
-}
+/** GET /api/stats: the counts shown above the charts. */
+export type StatsCounts = Stats;
 
 type Token = string | null;
 

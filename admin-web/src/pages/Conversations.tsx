@@ -3,6 +3,7 @@ import { listConversations, resetConversation } from '../api/endpoints';
 import type { Conversation, ConversationQuery } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { Link } from '../routing/router';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -27,6 +28,7 @@ type State = { state: 'loading' } | { state: 'ok'; conversations: Conversation[]
 export function Conversations() {
   const { t, language } = useI18n();
   const { token } = useAuth();
+  const { canWrite } = useMe();
   const report = useErrorReporter();
   const toasts = useToasts();
   const [draft, setDraft] = useState<Filters>({ channel: '', user: '', q: '' });
@@ -167,14 +169,16 @@ export function Conversations() {
                   <Link to={`/conversations/${conversation.id}`} className="button" aria-label={t('conversations.openLabel', { name })}>
                     {t('conversations.open')}
                   </Link>
-                  <button
-                    type="button"
-                    className="danger"
-                    aria-label={t('conversations.resetLabel', { name })}
-                    onClick={() => setToReset(conversation)}
-                  >
-                    {t('conversations.reset')}
-                  </button>
+                  {canWrite && (
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={t('conversations.resetLabel', { name })}
+                      onClick={() => setToReset(conversation)}
+                    >
+                      {t('conversations.reset')}
+                    </button>
+                  )}
                 </div>
               </li>
             );

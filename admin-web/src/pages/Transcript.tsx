@@ -3,6 +3,7 @@ import { getConversation, resetConversation } from '../api/endpoints';
 import type { Conversation } from '../api/types';
 import { useErrorReporter } from '../api/useErrorReporter';
 import { useAuth } from '../auth/AuthProvider';
+import { useMe } from '../auth/MeProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { Link } from '../routing/router';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -17,6 +18,7 @@ type State = { state: 'loading' } | { state: 'ok'; conversation: Conversation } 
 export function Transcript({ conversationId }: { conversationId: number }) {
   const { t, language } = useI18n();
   const { token } = useAuth();
+  const { canWrite } = useMe();
   const report = useErrorReporter();
   const toasts = useToasts();
   const [result, setResult] = useState<State>({ state: 'loading' });
@@ -88,11 +90,13 @@ export function Transcript({ conversationId }: { conversationId: number }) {
               </dd>
             </div>
           </dl>
-          <div className="row">
-            <button type="button" className="danger" onClick={() => setConfirming(true)}>
-              {t('conversations.reset')}
-            </button>
-          </div>
+          {canWrite && (
+            <div className="row">
+              <button type="button" className="danger" onClick={() => setConfirming(true)}>
+                {t('conversations.reset')}
+              </button>
+            </div>
+          )}
           <h2>{t('transcript.messages', { n: conversation.messages.length })}</h2>
           {conversation.messages.length === 0 ? (
             <p className="empty">{t('conversations.noMessages')}</p>

@@ -9,7 +9,6 @@ import type {
   PromptInput,
   PromptListItem,
   PromptVersion,
-  Stats,
 } from './types';
 
 // One function per admin API call (http/openapi.yaml).

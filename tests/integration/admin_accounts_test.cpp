@@ -291,6 +291,13 @@ TEST_F(AdminAccountsTest, EveryAdminWriteIsAuditedWithBeforeAfterAndTraceId) {
   const std::string job_b = std::to_string(failed[1].at("id").as_int64());
   expect("job.retry", As(editor, "POST", "/api/jobs/" + job_a + "/retry"), 202);
   expect("job.discard", As(editor, "DELETE", "/api/jobs/" + job_b), 204);
+  const std::string conversation =
+      std::to_string(Json(Get("/api/conversations")).as_array().at(0).at("id").as_int64());
+  expect("conversation.reset", As(editor, "POST", "/api/conversations/" + conversation + "/reset"),
+         204);
+  expect("safety.limits", As(editor, "PUT", "/api/safety/limits", R"({"user_per_hour":5})"), 200);
+  expect("safety.blocklist",
+         As(editor, "PUT", "/api/safety/blocklist", R"({"words":["dragonfire"]})"), 200);
 
   // Recorded before the response was sent: no waiting needed.
   for (const auto& [action, trace] : trace_of) {
@@ -324,6 +331,13 @@ TEST_F(AdminAccountsTest, EveryAdminWriteIsAuditedWithBeforeAfterAndTraceId) {
   EXPECT_EQ(AuditFor("integration.delete").at("target"), "acme");
   EXPECT_EQ(Str(AuditFor("job.retry").at("target")), job_a);
   EXPECT_EQ(Str(AuditFor("job.discard").at("target")), job_b);
+  EXPECT_EQ(Str(AuditFor("conversation.reset").at("target")), conversation);
+  const auto limits = AuditFor("safety.limits");
+  EXPECT_EQ(limits.at("before").at("user_per_hour"), 20);
+  EXPECT_EQ(limits.at("after").at("user_per_hour"), 5);
+  const auto blocklist = AuditFor("safety.blocklist");
+  EXPECT_TRUE(blocklist.at("before").at("words").as_array().empty());
+  EXPECT_EQ(blocklist.at("after").at("words").as_array().at(0), "dragonfire");
 
   // Refused and failed writes leave no record; reads leave none either.
   const std::size_t count = Audit("?limit=200").size();

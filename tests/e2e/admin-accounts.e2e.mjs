@@ -6,142 +6,43 @@
 // A viewer and an editor are made with `storybot admin add` (the real CLI, on the server's data
 // directory, while it runs). The viewer signs in and sees no control that writes, and a direct
 // write answers 403; the editor edits a prompt and the Audit page shows the change with its
-// before and after, in English and Chinese, with no axe-core violation. Needs what
-// admin-panel.e2e.mjs needs (build/storybot or STORYBOT_BIN, admin-web/dist, admin-web's
-// node_modules, Debian's chromium or CHROMIUM_BIN). Exit code 0 = pass.
+// before and after, in English and Chinese, with no axe-core violation; no endpoint the panel
+// calls answers 404, 405 or 5xx. Needs what admin-panel.e2e.mjs needs (build/storybot or
+// STORYBOT_BIN, admin-web/dist, admin-web's node_modules, Debian's chromium or CHROMIUM_BIN).
+// Screenshots go to tests/e2e/output/accounts/ (git-ignored). Exit code 0 = pass.
 
-import { spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { expectNoAxeViolations, expectVisible as visible, launchBrowser, openPage, signIn as signInAt, stepper, watchPage } from './lib/browser.mjs';
+import { StepError, eventually, logger, outputDirFor, runE2e, storybotBin, storybotEnv } from './lib/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
-const outputDir = path.join(here, 'output', 'accounts');
-const webDir = path.join(repoRoot, 'admin-web', 'dist');
-const storybotBin = path.resolve(repoRoot, process.env.STORYBOT_BIN || 'build/storybot');
-const chromiumBin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const START_TIMEOUT_MS = 30_000;
+const outputDir = outputDirFor('accounts');
 const STEP_TIMEOUT_MS = 15_000;
-const requireFromWeb = createRequire(path.join(repoRoot, 'admin-web', 'package.json'));
-const axeSource = path.join(repoRoot, 'admin-web', 'node_modules', 'axe-core', 'axe.min.js');
 
 const V1 = 'Once upon a time, {{user_name}} met an owl. {{request}}';
 const V2 = 'Once upon a time, {{user_name}} met a wise owl. {{request}}';
 
-const log = (...args) => console.log('[e2e accounts]', ...args);
-class StepError extends Error {}
+const log = logger('e2e accounts');
 
-async function main() {
-  for (const [file, hint] of [
-    [storybotBin, 'build it, or set STORYBOT_BIN'],
-    [path.join(webDir, 'index.html'), 'cd admin-web && npm run build'],
-    [chromiumBin, 'apt-get install -y chromium'],
-    [axeSource, 'cd admin-web && npm ci'],
-  ]) {
-    if (!fs.existsSync(file)) {
-      console.error(`[e2e accounts] FAIL: ${file} missing (${hint})`);
-      process.exit(1);
-    }
-  }
-  fs.rmSync(outputDir, { recursive: true, force: true });
-  fs.mkdirSync(outputDir, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'storybot-e2e-accounts-'));
-  const bootstrap = crypto.randomBytes(24).toString('hex');
-  let server;
-  let context;
-  let ok = false;
-  try {
-    server = await startStorybot(tmp, bootstrap);
-    log(`storybot at ${server.baseUrl}`);
-    const viewer = addAdmin(tmp, 'vera', 'viewer');
-    const editor = addAdmin(tmp, 'ed', 'editor');
-    const { chromium } = requireFromWeb('playwright-core');
-    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: chromiumBin,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      locale: 'en-US',
-      viewport: { width: 1280, height: 860 },
-    });
-    await runScenario(context, server.baseUrl, bootstrap, viewer, editor);
-    ok = true;
-    log('PASS');
-  } catch (error) {
-    console.error(`[e2e accounts] FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
-    if (server) console.error(`[e2e accounts] storybot output (last lines):\n${server.output().slice(-3000)}`);
-  } finally {
-    await context?.close().catch(() => {});
-    if (server) await server.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  process.exit(ok ? 0 : 1);
-}
-
-function serverEnv(tmp, token) {
-  return {
-    ...process.env,
-    STORYBOT_HTTP_PORT: '0',
-    STORYBOT_HTTP_HOST: '127.0.0.1',
-    STORYBOT_DATA_DIR: path.join(tmp, 'data'),
-    STORYBOT_LOG_DIR: path.join(tmp, 'logs'),
-    STORYBOT_ADMIN_TOKEN: token,
-    STORYBOT_ADMIN_WEB_DIR: webDir,
-  };
+/** The run: storybot, a viewer and an editor made with the CLI, chromium, the scenario. */
+async function main(run) {
+  const server = await run.startStorybot();
+  log(`storybot at ${server.baseUrl}`);
+  const viewer = addAdmin(run.tmp, 'vera', 'viewer');
+  const editor = addAdmin(run.tmp, 'ed', 'editor');
+  const context = run.closeLater(await launchBrowser(run.tmp));
+  await runScenario(context, server.baseUrl, run.token, viewer, editor);
 }
 
 /** `storybot admin add NAME --role ROLE` on the server's data directory; returns the token printed once. */
 function addAdmin(tmp, name, role) {
   const run = spawnSync(storybotBin, ['admin', 'add', name, '--role', role], {
-    env: serverEnv(tmp, ''),
+    env: storybotEnv(tmp, ''),
     encoding: 'utf8',
     timeout: 30_000,
   });
   const token = /sbadm_[A-Za-z0-9_-]{43}/.exec(run.stdout ?? '')?.[0];
   if (run.status !== 0 || !token) throw new StepError(`admin add ${name} failed (${run.status}): ${run.stderr}`);
   return token;
-}
-
-function startStorybot(tmp, token) {
-  fs.mkdirSync(path.join(tmp, 'data'));
-  fs.mkdirSync(path.join(tmp, 'logs'));
-  const child = spawn(storybotBin, [], { cwd: repoRoot, env: serverEnv(tmp, token), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const append = (chunk) => {
-    output = (output + chunk.toString()).split(token).join('***').slice(-20_000);
-  };
-  child.stderr.on('data', append);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new StepError(`storybot did not start within ${START_TIMEOUT_MS / 1000} s\n${output}`));
-    }, START_TIMEOUT_MS);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      append(chunk);
-      buffered += chunk.toString();
-      const match = /storybot listening on (http:\/\/[^\s/]+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ baseUrl: match[1], stop, output: () => output });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new StepError(`storybot exited before listening (code ${code}, signal ${signal})\n${output}`));
-    });
-  });
 }
 
 async function api(baseUrl, token, method, pathname, body) {
@@ -154,54 +55,16 @@ async function api(baseUrl, token, method, pathname, body) {
   return { status: response.status, body: text ? JSON.parse(text) : null, traceId: response.headers.get('x-trace-id') };
 }
 
-async function eventually(what, check, timeoutMs = STEP_TIMEOUT_MS) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function runScenario(context, baseUrl, bootstrap, viewer, editor) {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  let n = 0;
-  const shot = async (name) => {
-    n += 1;
-    await page.screenshot({ path: path.join(outputDir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
-  const step = async (name, fn) => {
-    log(`step: ${name}`);
-    try {
-      await fn();
-    } catch (error) {
-      await shot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-      throw new StepError(`step "${name}": ${error.message}`);
-    }
-  };
-  const visible = (locator) => locator.first().waitFor({ state: 'visible' });
+  const page = await openPage(context, STEP_TIMEOUT_MS);
+  const watch = watchPage(page);
+  const { shot, step } = stepper(page, outputDir, log);
   const none = async (locator, what) => {
     const count = await locator.count();
     if (count) throw new Error(`a viewer sees ${count} ${what}`);
   };
-  const axe = async (what) => {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axeSource });
-    const result = await page.evaluate(async () => {
-      const { violations } = await window.axe.run(document);
-      return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    });
-    if (result.length) throw new Error(`axe-core on ${what}: ${result.join('; ')}`);
-  };
-  const signIn = async (token) => {
-    await page.goto(`${baseUrl}/admin/`);
-    await page.getByLabel('Admin token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await visible(page.getByRole('heading', { name: 'Overview' }));
-  };
+  const axe = (what) => expectNoAxeViolations(page, `on ${what}`);
+  const signIn = (token) => signInAt(page, baseUrl, token);
 
   let promptId;
   await step('a prompt to work on (bootstrap token, an editor)', async () => {
@@ -278,7 +141,9 @@ async function runScenario(context, baseUrl, bootstrap, viewer, editor) {
     await page.getByLabel('语言').selectOption('en');
   });
 
-  if (pageErrors.length) throw new StepError(`errors in the page: ${pageErrors.join('; ')}`);
+  if (watch.pageErrors.length) throw new StepError(`errors in the page: ${watch.pageErrors.join('; ')}`);
+  const broken = watch.broken();
+  if (broken.length) throw new StepError(`endpoints the panel uses failed: ${broken.join('; ')}`);
 }
 
-await main();
+await runE2e('e2e accounts', outputDir, main);

@@ -6,228 +6,41 @@
 // Real Telegram deliveries (a fake Bot API on loopback) are answered by a fake OpenAI-compatible
 // LLM (one request fails, so the offline storyteller answers it: a fallback); the Overview must
 // then draw its charts from GET /api/stats/timeseries with those stories in them, in English and
-// Chinese, at 1280 and 375 px, with zero axe-core violations. The English overview is saved as
-// docs/screenshots/overview.png for the README. Same needs as admin-panel.e2e.mjs.
+// Chinese, at 1280 and 375 px, with zero axe-core violations. Same needs as admin-panel.e2e.mjs.
+// Screenshots go to tests/e2e/output/overview/ (git-ignored) only. The README's
+// docs/screenshots/overview.png is a copy of this run's NN-overview.png (English, 1280 px, tables
+// closed), refreshed by hand: cp tests/e2e/output/overview/*-overview.png docs/screenshots/overview.png
 
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { expectNoAxeViolations, expectVisible, launchBrowser, openPage, signIn, stepper, watchPage } from './lib/browser.mjs';
+import { deliverTelegram, startFakeTelegram, telegramEnv } from './lib/fake_telegram.mjs';
+import { StepError, eventually, logger, outputDirFor, repoRoot, runE2e } from './lib/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
-const outputDir = path.join(here, 'output-overview');
-const screenshot = path.join(repoRoot, 'docs', 'screenshots', 'overview.png');
-const webDir = path.join(repoRoot, 'admin-web', 'dist');
-const storybotBin = path.resolve(repoRoot, process.env.STORYBOT_BIN || 'build/storybot');
-const chromiumBin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const START_TIMEOUT_MS = 30_000;
+const outputDir = outputDirFor('overview');
 const STEP_TIMEOUT_MS = 20_000;
 
-const requireFromWeb = createRequire(path.join(repoRoot, 'admin-web', 'package.json'));
-const axeScript = requireFromWeb.resolve('axe-core/axe.min.js');
-
-const FAKE_BOT_TOKEN = '123456:E2E-token_abcdefghijklmnop';
-const TELEGRAM_SECRET = 'e2e-webhook-secret_1';
 const STORIES = ['a story about owls', 'a story about foxes', 'a story about dragons', 'a story about bees'];
 const FAILING_TOPIC = 'dragons'; // the fake LLM fails this one: the offline storyteller answers
 
-const log = (...args) => console.log('[e2e overview]', ...args);
+const log = logger('e2e overview');
 
-class StepError extends Error {}
-
-async function main() {
-  preflight();
-  fs.rmSync(outputDir, { recursive: true, force: true });
-  fs.mkdirSync(outputDir, { recursive: true });
-  fs.mkdirSync(path.dirname(screenshot), { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'storybot-e2e-overview-'));
-  const token = crypto.randomBytes(24).toString('hex');
-  let server;
-  let context;
-  let telegram;
-  let llm;
-  let ok = false;
-  try {
-    telegram = await startFakeTelegram();
-    llm = await startFakeLlm();
-    server = await startStorybot(tmp, token, {
-      STORYBOT_TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-      STORYBOT_TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-      STORYBOT_TELEGRAM_API_URL: telegram.baseUrl,
-      STORYBOT_LLM_BASE_URL: `${llm.baseUrl}/v1`,
-      STORYBOT_LLM_API_KEY: 'sk-e2e-key',
-      STORYBOT_LLM_MODEL: 'story-model',
-      STORYBOT_LLM_MAX_RETRIES: '0',
-    });
-    log(`storybot at ${server.baseUrl}`);
-    await deliverStories(server.baseUrl, token);
-    context = await launchBrowser(tmp);
-    await runScenario(context, server.baseUrl, token);
-    await context.close();
-    ok = true;
-    log('PASS');
-  } catch (error) {
-    console.error(`[e2e overview] FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
-    if (server) console.error(`[e2e overview] storybot output (last lines):\n${server.output().slice(-3000)}`);
-  } finally {
-    await context?.close().catch(() => {});
-    if (server) await server.stop();
-    telegram?.close();
-    llm?.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  process.exit(ok ? 0 : 1);
-}
-
-function preflight() {
-  const problems = [];
-  if (!fs.existsSync(storybotBin)) problems.push(`storybot binary not found at ${storybotBin} (build it, or set STORYBOT_BIN)`);
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) problems.push(`${webDir}/index.html missing (run: cd admin-web && npm run build)`);
-  if (!fs.existsSync(chromiumBin)) problems.push(`${chromiumBin} missing (apt-get install -y chromium)`);
-  try {
-    requireFromWeb.resolve('playwright-core');
-  } catch {
-    problems.push('playwright-core missing (run: cd admin-web && npm ci)');
-  }
-  if (problems.length) {
-    console.error(`[e2e] FAIL: cannot start:\n  - ${problems.join('\n  - ')}`);
-    process.exit(1);
-  }
-}
-
-/** Starts storybot on a free port and waits (bounded) for its "listening" line. */
-function startStorybot(tmp, token, extraEnv = {}) {
-  const dataDir = path.join(tmp, 'data');
-  const logDir = path.join(tmp, 'logs');
-  fs.mkdirSync(dataDir);
-  fs.mkdirSync(logDir);
-  const child = spawn(storybotBin, [], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      STORYBOT_HTTP_PORT: '0',
-      STORYBOT_HTTP_HOST: '127.0.0.1',
-      STORYBOT_DATA_DIR: dataDir,
-      STORYBOT_LOG_DIR: logDir,
-      STORYBOT_ADMIN_TOKEN: token,
-      STORYBOT_ADMIN_WEB_DIR: webDir,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The run: fake Bot API and LLM, storybot, real deliveries, chromium, the scenario. */
+async function main(run) {
+  const telegram = run.closeLater(await startFakeTelegram());
+  const llm = run.closeLater(await startFakeLlm());
+  const server = await run.startStorybot({
+    ...telegramEnv(telegram),
+    STORYBOT_LLM_BASE_URL: `${llm.baseUrl}/v1`,
+    STORYBOT_LLM_API_KEY: 'sk-e2e-key',
+    STORYBOT_LLM_MODEL: 'story-model',
+    STORYBOT_LLM_MAX_RETRIES: '0',
   });
-  let output = '';
-  const append = (chunk) => {
-    // Never keep the token in anything we might print.
-    output = (output + chunk.toString()).split(token).join('***').slice(-20_000);
-  };
-  child.stderr.on('data', append);
-
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new StepError(`storybot did not print "storybot listening on http://HOST:PORT" within ${START_TIMEOUT_MS / 1000} s\n${output}`));
-    }, START_TIMEOUT_MS);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      append(chunk);
-      buffered += chunk.toString();
-      const match = /storybot listening on (http:\/\/[^\s/]+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        buffered = '';
-        resolve({ baseUrl: match[1], stop, output: () => output });
-      }
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new StepError(`cannot start ${storybotBin}: ${error.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new StepError(`storybot exited before listening (code ${code}, signal ${signal})\n${output}`));
-    });
-  });
-}
-
-/**
- * A fake Telegram Bot API on loopback (/bot<token>/<method>): every method answers ok, except
- * sendMessage while `refuse` is set, which answers 400 "chat not found" as Telegram does for a
- * chat the bot cannot reach. Accepted messages are recorded per chat.
- */
-function startFakeTelegram() {
-  const state = { refuse: false, sent: [], refused: 0 };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
-      const reply = (status, json) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(json));
-      };
-      if (!match || match[1] !== FAKE_BOT_TOKEN) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
-      const method = match[2];
-      if (method === 'getMe') return reply(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'Story', username: 'E2EBot' } });
-      if (method === 'sendMessage') {
-        if (state.refuse) {
-          state.refused += 1;
-          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
-        }
-        let params = {};
-        try {
-          params = JSON.parse(body);
-        } catch {}
-        state.sent.push({ chatId: String(params.chat_id), text: String(params.text ?? '') });
-        return reply(200, { ok: true, result: { message_id: state.sent.length, date: 0, chat: { id: params.chat_id, type: 'private' } } });
-      }
-      return reply(200, { ok: true, result: true });
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({ baseUrl: `http://127.0.0.1:${port}`, state, close: () => server.close() });
-    });
-  });
-}
-
-/** A Telegram update for POST /telegram/webhook. */
-function telegramUpdate(id, chat, text) {
-  return {
-    update_id: id,
-    message: {
-      message_id: id * 10,
-      date: 1700000000,
-      from: { id: chat, is_bot: false, first_name: 'Ada', language_code: 'en' },
-      chat: { id: chat, type: 'private' },
-      text,
-    },
-  };
-}
-
-/** Polls `check` (bounded) until it returns something truthy. */
-async function eventually(what, check, timeoutMs = STEP_TIMEOUT_MS) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  log(`storybot at ${server.baseUrl}`);
+  await deliverStories(server.baseUrl, run.token);
+  const context = run.closeLater(await launchBrowser(run.tmp));
+  await runScenario(context, server.baseUrl, run.token);
+  await context.close();
 }
 
 /** A fake OpenAI-compatible chat completion endpoint: a story, or a 500 for FAILING_TOPIC. */
@@ -267,64 +80,23 @@ function startFakeLlm() {
 /** Real deliveries through POST /telegram/webhook; waits (bounded) until every job is done. */
 async function deliverStories(baseUrl, token) {
   for (const [i, text] of STORIES.entries()) {
-    const response = await fetch(`${baseUrl}/telegram/webhook`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': TELEGRAM_SECRET },
-      body: JSON.stringify(telegramUpdate(i + 1, 7000 + i, text)),
-    });
+    const response = await deliverTelegram(baseUrl, i + 1, 7000 + i, text);
     if (response.status !== 200) throw new StepError(`delivery ${i + 1} answered ${response.status}`);
   }
   await eventually('every delivery answered', async () => {
     const stats = await (await fetch(`${baseUrl}/api/stats`, { headers: { Authorization: `Bearer ${token}` } })).json();
     return stats.jobs.done === STORIES.length;
-  });
+  }, STEP_TIMEOUT_MS);
   log(`${STORIES.length} Telegram deliveries answered`);
 }
 
-async function launchBrowser(tmp) {
-  const { chromium } = requireFromWeb('playwright-core');
-  // A persistent context is how Playwright takes a fresh --user-data-dir.
-  return chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-    executablePath: chromiumBin,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    locale: 'en-US',
-    viewport: { width: 1280, height: 860 },
-  });
-}
-
 async function runScenario(context, baseUrl, token) {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const failedApi = [];
-  page.on('response', (response) => {
-    if (new URL(response.url()).pathname.startsWith('/api/') && response.status() >= 400) {
-      failedApi.push(`${response.status()} ${response.url()}`);
-    }
+  const page = await openPage(context, STEP_TIMEOUT_MS);
+  // Any /api/ answer of 400 or more fails the step it happened in.
+  const watch = watchPage(page);
+  const { shot, step } = stepper(page, outputDir, log, (name) => {
+    if (watch.apiErrors.length) throw new StepError(`step "${name}": an endpoint failed: ${watch.apiErrors.map((e) => e.text).join(', ')}`);
   });
-
-  const step = async (name, fn) => {
-    log(`step: ${name}`);
-    try {
-      await fn();
-    } catch (error) {
-      await page.screenshot({ path: path.join(outputDir, `FAILED-${name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
-      throw new StepError(`step "${name}": ${error.message}`);
-    }
-    if (failedApi.length) throw new StepError(`step "${name}": an endpoint failed: ${failedApi.join(', ')}`);
-  };
-  const expectVisible = (locator) => locator.first().waitFor({ state: 'visible' });
   const CHART_IDS = ['stories', 'latency', 'fallback', 'jobs', 'feedback'];
 
   const chartsDrawn = async () => {
@@ -344,13 +116,8 @@ async function runScenario(context, baseUrl, token) {
     for (const summary of await page.locator('.chart-data summary').all()) await summary.click();
   };
   const axe = async (state) => {
-    await page.addScriptTag({ path: axeScript });
-    const result = await page.evaluate(() => window.axe.run());
-    if (result.violations.length) {
-      const detail = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
-      throw new Error(`axe found ${result.violations.length} violation(s) ${state}:\n  ${detail.join('\n  ')}`);
-    }
-    log(`axe: 0 violations ${state} (${result.passes.length} rules passed)`);
+    const passed = await expectNoAxeViolations(page, state);
+    log(`axe: 0 violations ${state} (${passed} rules passed)`);
   };
   const noRawKeys = async () => {
     const text = await page.locator('main').innerText();
@@ -359,10 +126,7 @@ async function runScenario(context, baseUrl, token) {
   };
 
   await step('sign in and open the Overview', async () => {
-    await page.goto(`${baseUrl}/admin/`);
-    await page.getByLabel('Admin token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expectVisible(page.getByRole('heading', { name: 'Overview', level: 1 }));
+    await signIn(page, baseUrl, token);
     await chartsDrawn();
   });
 
@@ -398,10 +162,9 @@ async function runScenario(context, baseUrl, token) {
 
   await step('axe: no violations with the data tables open (English)', async () => axe('in English, tables open'));
 
-  await step('screenshot for the README', async () => {
+  await step('screenshot for the README (copied by hand to docs/screenshots/overview.png)', async () => {
     await page.evaluate(() => document.querySelectorAll('details[open]').forEach((d) => d.removeAttribute('open')));
-    await page.screenshot({ path: screenshot, fullPage: true });
-    log(`saved ${path.relative(repoRoot, screenshot)}`);
+    log(`saved ${path.relative(repoRoot, await shot('overview'))}`);
   });
 
   await step('switch to 7 days', async () => {
@@ -426,7 +189,7 @@ async function runScenario(context, baseUrl, token) {
     const fallback = await table('fallback');
     if (sum(fallback?.['回退']) !== 1) throw new Error(`Chinese fallback table: ${JSON.stringify(fallback)}`);
     await noRawKeys();
-    await page.screenshot({ path: path.join(outputDir, 'overview-zh.png'), fullPage: true });
+    await shot('overview-zh');
   });
 
   await step('axe: no violations (Chinese)', async () => axe('in Chinese, tables open'));
@@ -439,12 +202,12 @@ async function runScenario(context, baseUrl, token) {
     });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (overflow > 0) throw new Error(`the page scrolls sideways by ${overflow} px at 375 px`);
-    await page.screenshot({ path: path.join(outputDir, 'overview-375.png'), fullPage: true });
+    await shot('overview-375');
   });
 
   await step('axe: no violations at 375 px', async () => axe('at 375 px'));
 
-  if (pageErrors.length) throw new StepError(`page errors: ${pageErrors.join('; ')}`);
+  if (watch.pageErrors.length) throw new StepError(`page errors: ${watch.pageErrors.join('; ')}`);
 }
 
-main();
+await runE2e('e2e overview', outputDir, main);

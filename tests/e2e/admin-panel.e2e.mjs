@@ -5,77 +5,40 @@
 //
 // Needs: build/storybot (or STORYBOT_BIN), admin-web/dist (npm run build),
 // admin-web/node_modules (npm ci, for playwright-core) and Debian's chromium
-// (or CHROMIUM_BIN). Screenshots go to tests/e2e/output/. Exit code 0 = pass.
+// (or CHROMIUM_BIN). Screenshots go to tests/e2e/output/panel/ (git-ignored); the README's
+// docs/screenshots/version-diff.png is a copy of its NN-version-diff.png, refreshed by hand.
+// Exit code 0 = pass.
 // Every endpoint the panel calls must work: a 404/405/5xx answer from /api/ fails the run (no
 // fallback screen is accepted), and axe-core finds no violation of any impact on each page and
 // state (sign-in, prompts, editor, version diff, conversations, transcript, jobs, integrations,
 // open dialogs) in English and in Chinese.
 
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { axeCheck, expectVisible, launchBrowser, openPage, stepper, watchPage } from './lib/browser.mjs';
+import { deliverTelegram, startFakeTelegram, telegramEnv } from './lib/fake_telegram.mjs';
+import { StepError, eventually, logger, outputDirFor, runE2e } from './lib/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
-const outputDir = path.join(here, 'output');
-const webDir = path.join(repoRoot, 'admin-web', 'dist');
-const storybotBin = path.resolve(repoRoot, process.env.STORYBOT_BIN || 'build/storybot');
-const chromiumBin = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const START_TIMEOUT_MS = 30_000;
+const outputDir = outputDirFor('panel');
 const STEP_TIMEOUT_MS = 15_000;
-
-// playwright-core is installed by `npm ci` in admin-web; one install for everything.
-const requireFromWeb = createRequire(path.join(repoRoot, 'admin-web', 'package.json'));
-const axeSource = path.join(repoRoot, 'admin-web', 'node_modules', 'axe-core', 'axe.min.js');
 
 const PROMPT_TITLE = '会说话的猫';
 const PROMPT_V1 = '从前，{{user_name}}遇见了一只会说话的猫。{{request}}';
 const PROMPT_V2 = '从前，{{user_name}}遇见了一只会说话的猫，它叫{{cat_name|小橘}}。{{request}} <b>不是粗体</b>';
 
-const log = (...args) => console.log('[e2e]', ...args);
+const log = logger('e2e');
 
-class StepError extends Error {}
-
-async function main() {
-  preflight();
-  fs.rmSync(outputDir, { recursive: true, force: true }); // only this run's screenshots
-  fs.mkdirSync(outputDir, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'storybot-e2e-'));
-  const token = crypto.randomBytes(24).toString('hex');
-  let server;
-  let context;
-  let telegram;
-  let ok = false;
-  try {
-    telegram = await startFakeTelegram();
-    server = await startStorybot(tmp, token, {
-      STORYBOT_TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
-      STORYBOT_TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-      STORYBOT_TELEGRAM_API_URL: telegram.baseUrl,
-    });
-    log(`storybot at ${server.baseUrl}`);
-    context = await launchBrowser(tmp);
-    const result = await runScenario(context, server.baseUrl, token, telegram);
-    await context.close();
-    await server.stop(); // flushes the log
-    checkLogHasTrace(path.join(tmp, 'logs', 'storybot.ndjson'), result.shownTraceId);
-    ok = true;
-    log(`PASS (axe-core: ${result.axeChecks} page states, no violations)`);
-  } catch (error) {
-    console.error(`[e2e] FAIL: ${error instanceof StepError ? error.message : error?.stack || error}`);
-    if (server) console.error(`[e2e] storybot output (last lines):\n${server.output().slice(-3000)}`);
-  } finally {
-    await context?.close().catch(() => {});
-    if (server) await server.stop();
-    telegram?.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  process.exit(ok ? 0 : 1);
+/** The run: fake Bot API, storybot, chromium, the scenario, then the server log's trace ids. */
+async function main(run) {
+  const telegram = run.closeLater(await startFakeTelegram());
+  const server = await run.startStorybot(telegramEnv(telegram));
+  log(`storybot at ${server.baseUrl}`);
+  const context = run.closeLater(await launchBrowser(run.tmp));
+  const result = await runScenario(context, server.baseUrl, run.token, telegram);
+  await context.close();
+  await server.stop(); // flushes the log
+  checkLogHasTrace(path.join(run.tmp, 'logs', 'storybot.ndjson'), result.shownTraceId);
+  return `axe-core: ${result.axeChecks} page states, no violations`;
 }
 
 /** The trace id an error toast showed must lead to the server's log line (Kibana's trace.id). */
@@ -89,190 +52,10 @@ function checkLogHasTrace(logFile, traceId) {
   log(`log line found for the toast's trace id ${traceId}`);
 }
 
-function preflight() {
-  const problems = [];
-  if (!fs.existsSync(storybotBin)) problems.push(`storybot binary not found at ${storybotBin} (build it, or set STORYBOT_BIN)`);
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) problems.push(`${webDir}/index.html missing (run: cd admin-web && npm run build)`);
-  if (!fs.existsSync(chromiumBin)) problems.push(`${chromiumBin} missing (apt-get install -y chromium)`);
-  try {
-    requireFromWeb.resolve('playwright-core');
-  } catch {
-    problems.push('playwright-core missing (run: cd admin-web && npm ci)');
-  }
-  if (problems.length) {
-    console.error(`[e2e] FAIL: cannot start:\n  - ${problems.join('\n  - ')}`);
-    process.exit(1);
-  }
-}
-
-/** Starts storybot on a free port and waits (bounded) for its "listening" line. */
-function startStorybot(tmp, token, extraEnv = {}) {
-  const dataDir = path.join(tmp, 'data');
-  const logDir = path.join(tmp, 'logs');
-  fs.mkdirSync(dataDir);
-  fs.mkdirSync(logDir);
-  const child = spawn(storybotBin, [], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      STORYBOT_HTTP_PORT: '0',
-      STORYBOT_HTTP_HOST: '127.0.0.1',
-      STORYBOT_DATA_DIR: dataDir,
-      STORYBOT_LOG_DIR: logDir,
-      STORYBOT_ADMIN_TOKEN: token,
-      STORYBOT_ADMIN_WEB_DIR: webDir,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const append = (chunk) => {
-    // Never keep the token in anything we might print.
-    output = (output + chunk.toString()).split(token).join('***').slice(-20_000);
-  };
-  child.stderr.on('data', append);
-
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new StepError(`storybot did not print "storybot listening on http://HOST:PORT" within ${START_TIMEOUT_MS / 1000} s\n${output}`));
-    }, START_TIMEOUT_MS);
-    let buffered = '';
-    child.stdout.on('data', (chunk) => {
-      append(chunk);
-      buffered += chunk.toString();
-      const match = /storybot listening on (http:\/\/[^\s/]+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        buffered = '';
-        resolve({ baseUrl: match[1], stop, output: () => output });
-      }
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new StepError(`cannot start ${storybotBin}: ${error.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new StepError(`storybot exited before listening (code ${code}, signal ${signal})\n${output}`));
-    });
-  });
-}
-
-const FAKE_BOT_TOKEN = '123456:E2E-token_abcdefghijklmnop';
-const TELEGRAM_SECRET = 'e2e-webhook-secret_1';
-
-/**
- * A fake Telegram Bot API on loopback (/bot<token>/<method>): every method answers ok, except
- * sendMessage while `refuse` is set, which answers 400 "chat not found" as Telegram does for a
- * chat the bot cannot reach. Accepted messages are recorded per chat.
- */
-function startFakeTelegram() {
-  const state = { refuse: false, sent: [], refused: 0 };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
-      const reply = (status, json) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(json));
-      };
-      if (!match || match[1] !== FAKE_BOT_TOKEN) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
-      const method = match[2];
-      if (method === 'getMe') return reply(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'Story', username: 'E2EBot' } });
-      if (method === 'sendMessage') {
-        if (state.refuse) {
-          state.refused += 1;
-          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
-        }
-        let params = {};
-        try {
-          params = JSON.parse(body);
-        } catch {}
-        state.sent.push({ chatId: String(params.chat_id), text: String(params.text ?? '') });
-        return reply(200, { ok: true, result: { message_id: state.sent.length, date: 0, chat: { id: params.chat_id, type: 'private' } } });
-      }
-      return reply(200, { ok: true, result: true });
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({ baseUrl: `http://127.0.0.1:${port}`, state, close: () => server.close() });
-    });
-  });
-}
-
-/** A Telegram update for POST /telegram/webhook. */
-function telegramUpdate(id, chat, text) {
-  return {
-    update_id: id,
-    message: {
-      message_id: id * 10,
-      date: 1700000000,
-      from: { id: chat, is_bot: false, first_name: 'Ada', language_code: 'en' },
-      chat: { id: chat, type: 'private' },
-      text,
-    },
-  };
-}
-
-/** Polls `check` (bounded) until it returns something truthy. */
-async function eventually(what, check, timeoutMs = STEP_TIMEOUT_MS) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function launchBrowser(tmp) {
-  const { chromium } = requireFromWeb('playwright-core');
-  // A persistent context is how Playwright takes a fresh --user-data-dir.
-  return chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-    executablePath: chromiumBin,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    locale: 'en-US',
-    viewport: { width: 1280, height: 860 },
-  });
-}
-
 async function runScenario(context, baseUrl, token, telegram) {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const page = await openPage(context, STEP_TIMEOUT_MS);
   // The panel must never meet a missing or broken endpoint: such answers fail the run at the end.
-  const brokenAnswers = [];
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    const status = response.status();
-    if (url.pathname.startsWith('/api/') && ([404, 405, 501].includes(status) || status >= 500)) {
-      brokenAnswers.push(`${response.request().method()} ${url.pathname} answered ${status}`);
-    }
-  });
+  const watch = watchPage(page);
   const traceIds = [];
   page.on('request', (request) => {
     const url = new URL(request.url());
@@ -280,33 +63,14 @@ async function runScenario(context, baseUrl, token, telegram) {
       traceIds.push({ path: url.pathname, id: request.headers()['x-trace-id'] });
     }
   });
-
-  let n = 0;
-  const shot = async (name) => {
-    n += 1;
-    await page.screenshot({ path: path.join(outputDir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
-  const step = async (name, fn) => {
-    log(`step: ${name}`);
-    try {
-      await fn();
-    } catch (error) {
-      await shot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-      throw new StepError(`step "${name}": ${error.message}`);
-    }
-  };
-  const expectVisible = (locator) => locator.first().waitFor({ state: 'visible' });
+  const { shot, step } = stepper(page, outputDir, log);
 
   // axe-core on the page as it is now: every rule, every impact; any violation fails the run (at
   // the end, so that one run lists every page state with violations).
   let axeChecks = 0;
   const axeViolations = [];
   const axe = async (state) => {
-    if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: axeSource });
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
-    });
+    const { violations } = await axeCheck(page);
     axeChecks += 1;
     if (violations.length) {
       log(`axe-core violations, ${state}: ${violations.join(' | ')}`);
@@ -488,11 +252,7 @@ async function runScenario(context, baseUrl, token, telegram) {
   };
   const refusedJob = async (updateId, chat) => {
     telegram.state.refuse = true;
-    const delivered = await fetch(`${baseUrl}/telegram/webhook`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': TELEGRAM_SECRET },
-      body: JSON.stringify(telegramUpdate(updateId, chat, 'a story about owls')),
-    });
+    const delivered = await deliverTelegram(baseUrl, updateId, chat, 'a story about owls');
     if (delivered.status !== 200) throw new Error(`the Telegram webhook answered ${delivered.status}`);
     const job = await eventually(`a failed job for chat ${chat}`, async () =>
       (await api('GET', '/api/jobs?state=failed')).find((j) => j.chat_id === String(chat)),
@@ -772,10 +532,11 @@ async function runScenario(context, baseUrl, token, telegram) {
     if (traceIds.length < 10) throw new Error(`only ${traceIds.length} API requests seen`);
   });
 
-  if (pageErrors.length) throw new StepError(`uncaught errors in the page: ${pageErrors.join(' | ')}`);
+  if (watch.pageErrors.length) throw new StepError(`uncaught errors in the page: ${watch.pageErrors.join(' | ')}`);
   if (axeViolations.length) throw new StepError(`axe-core found violations in ${axeViolations.length} page states:\n  ${axeViolations.join('\n  ')}`);
+  const brokenAnswers = watch.broken();
   if (brokenAnswers.length) throw new StepError(`endpoints the panel uses failed: ${brokenAnswers.join('; ')}`);
   return { axeChecks, shownTraceId };
 }
 
-await main();
+await runE2e('e2e', outputDir, main);

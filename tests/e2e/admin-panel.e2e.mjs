@@ -209,7 +209,7 @@ async function runScenario(context, baseUrl, token, telegram) {
     const diff = page.getByTestId('version-diff');
     await expectVisible(diff);
     // Newest (3, restored from 1) against 2: the one changed line is marked on both sides.
-    await expectVisible(diff.getByRole('status').filter({ hasText: '1 lines differ.' }));
+    await expectVisible(diff.getByRole('status').filter({ hasText: '1 line differs.' }));
     const changed = diff.locator('tr.diff-changed');
     if ((await changed.count()) !== 1) throw new Error(`expected one changed line, got ${await changed.count()}`);
     if (!(await changed.locator('.diff-old').innerText()).includes('cat_name')) throw new Error('version 2 is not on the left');

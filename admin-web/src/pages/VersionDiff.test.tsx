@@ -17,7 +17,7 @@ describe('version diff', () => {
     serve(sampleVersions);
     renderApp('/prompts/7');
     const diff = await screen.findByTestId('version-diff');
-    expect(within(diff).getByRole('status')).toHaveTextContent('1 lines differ.');
+    expect(within(diff).getByRole('status')).toHaveTextContent('1 line differs.');
     expect(within(diff).getByRole('status')).toHaveTextContent('Title: “猫” → “会说话的猫”.');
     const changed = diff.querySelector('tr.diff-changed');
     expect(changed).not.toBeNull();
@@ -32,7 +32,7 @@ describe('version diff', () => {
     renderApp('/prompts/7');
     const diff = await screen.findByTestId('version-diff');
     await userEvent.selectOptions(within(diff).getByLabelText('Older'), '2');
-    expect(within(diff).getByRole('status')).toHaveTextContent('1 lines differ.');
+    expect(within(diff).getByRole('status')).toHaveTextContent('1 line differs.');
     expect(diff.querySelector('tr.diff-added')).toHaveTextContent('new line');
     await userEvent.selectOptions(within(diff).getByLabelText('Older'), '3');
     expect(within(diff).getByRole('status')).toHaveTextContent('The contents are the same.');

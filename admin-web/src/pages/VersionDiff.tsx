@@ -35,7 +35,7 @@ export function VersionDiff({ versions }: { versions: PromptVersion[] }) {
         {picker('diff-right', t('diff.to'), right, setRight)}
       </div>
       <p className="hint" role="status">
-        {changes === 0 ? t('diff.same') : t('diff.changes', { n: changes })}
+        {changes === 0 ? t('diff.same') : changes === 1 ? t('diff.oneChange') : t('diff.changes', { n: changes })}
         {before.title !== after.title && ` ${t('diff.titleChanged', { from: before.title, to: after.title })}`}
       </p>
       <table className="diff">

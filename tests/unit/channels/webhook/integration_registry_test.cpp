@@ -8,17 +8,17 @@
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_integration_store.h"
+#include "tests/support/database_fixture.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/storybot_process.h"
 
 namespace storybot::webhook {
 namespace {
 
-class IntegrationRegistryTest : public ::testing::Test {
+class IntegrationRegistryTest : public test::DatabaseFixture {
  protected:
   void SetUp() override {
-    db_ = Database::Open(dir_.File("storybot.db")).value();
-    writer_ = GroupCommitWriter::Open(dir_.File("storybot.db")).value();
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase());
     store_ = std::make_unique<SqliteIntegrationStore>(*db_, *writer_);
     registry_ = std::make_unique<IntegrationRegistry>(*store_, clock_);
     ASSERT_TRUE(registry_->Load().ok());
@@ -26,11 +26,8 @@ class IntegrationRegistryTest : public ::testing::Test {
   std::vector<std::string> KeysNow() { return registry_->ValidKeys(*registry_->Find("shop")); }
   static std::string Key(const std::string& secret) { return SecretKey(secret).value(); }
 
-  test::TempDir dir_;
   // 2026-11-25T20:16:10Z
   test::FakeClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1795637770))};
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<SqliteIntegrationStore> store_;
   std::unique_ptr<IntegrationRegistry> registry_;
 };

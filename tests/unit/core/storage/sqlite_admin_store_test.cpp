@@ -5,20 +5,16 @@
 
 #include <future>
 
+#include "tests/support/database_fixture.h"
 #include "tests/support/storybot_process.h"
 
 namespace storybot {
 namespace {
 
-class SqliteAdminStoreTest : public ::testing::Test {
+class SqliteAdminStoreTest : public test::DatabaseFixture {
  protected:
   void SetUp() override {
-    auto db = Database::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db).value();
-    auto writer = GroupCommitWriter::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(writer.ok()) << writer.error().message;
-    writer_ = std::move(writer).value();
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase());
     accounts_ = std::make_unique<SqliteAdminAccountStore>(*db_, *writer_);
     audit_ = std::make_unique<SqliteAuditLog>(*db_, *writer_);
   }
@@ -29,9 +25,6 @@ class SqliteAdminStoreTest : public ::testing::Test {
     return done.get_future().get();
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<SqliteAdminAccountStore> accounts_;
   std::unique_ptr<SqliteAuditLog> audit_;
 };

@@ -8,20 +8,16 @@
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
 #include "core/storage/sqlite_chat_store.h"
+#include "tests/support/database_fixture.h"
 #include "tests/support/storybot_process.h"
 
 namespace storybot {
 namespace {
 
-class SqliteChatStoreJobsTest : public ::testing::Test {
+class SqliteChatStoreJobsTest : public test::DatabaseFixture {
  protected:
   void SetUp() override {
-    auto db = Database::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db).value();
-    auto writer = GroupCommitWriter::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(writer.ok()) << writer.error().message;
-    writer_ = std::move(writer).value();
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase());
     store_ = std::make_unique<SqliteChatStore>(*db_, *writer_);
   }
 
@@ -79,9 +75,6 @@ class SqliteChatStoreJobsTest : public ::testing::Test {
     return ids;
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<SqliteChatStore> store_;
 };
 

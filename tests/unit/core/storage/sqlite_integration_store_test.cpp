@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "tests/support/database_fixture.h"
 #include "tests/support/storybot_process.h"
 
 namespace storybot {
@@ -23,21 +24,13 @@ Integration Acme() {
   return i;
 }
 
-class SqliteIntegrationStoreTest : public ::testing::Test {
+class SqliteIntegrationStoreTest : public test::DatabaseFixture {
  protected:
   void SetUp() override {
-    auto db = Database::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db).value();
-    auto writer = GroupCommitWriter::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(writer.ok()) << writer.error().message;
-    writer_ = std::move(writer).value();
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase());
     store_ = std::make_unique<SqliteIntegrationStore>(*db_, *writer_);
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<SqliteIntegrationStore> store_;
 };
 

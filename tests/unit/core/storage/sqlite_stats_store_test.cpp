@@ -11,6 +11,7 @@
 #include "core/stats/timeseries.h"
 #include "core/storage/database.h"
 #include "core/storage/group_commit.h"
+#include "tests/support/database_fixture.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/storybot_process.h"
 #include "tests/support/wait_for.h"
@@ -23,15 +24,10 @@ using std::chrono::seconds;
 
 constexpr std::int64_t kTen = 1764669600;  // 2025-12-02T10:00:00Z
 
-class SqliteStatsStoreTest : public ::testing::Test {
+class SqliteStatsStoreTest : public test::DatabaseFixture {
  protected:
   void SetUp() override {
-    auto db = Database::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db).value();
-    auto writer = GroupCommitWriter::Open(dir_.File("storybot.db"));
-    ASSERT_TRUE(writer.ok()) << writer.error().message;
-    writer_ = std::move(writer).value();
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase());
     store_ = std::make_unique<SqliteStatsStore>(*db_, *writer_);
     recorder_ = std::make_unique<StatsRecorder>(*store_, clock_);
   }
@@ -57,11 +53,8 @@ class SqliteStatsStoreTest : public ::testing::Test {
     return by_hour;
   }
 
-  test::TempDir dir_;
   // 10:59:59 UTC: one second before an hour boundary.
   test::FakeClock clock_{std::chrono::system_clock::time_point(seconds(kTen + 3599))};
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<SqliteStatsStore> store_;
   std::unique_ptr<StatsRecorder> recorder_;
 };

@@ -365,6 +365,35 @@ async function runScenario(context, baseUrl, token, telegram) {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  // A real dead letter: the fake Bot API fails every send with 500, so the job runs out of attempts
+  // (5, with the runner's 1, 2, 4, 8 s backoff); once the API is back, a retry answers it once.
+  await step('a reply that keeps failing is dead-lettered, retried and answered once', async () => {
+    telegram.state.failing = true;
+    const delivered = await deliverTelegram(baseUrl, 3, 4444, 'a story about owls');
+    if (delivered.status !== 200) throw new Error(`the Telegram webhook answered ${delivered.status}`);
+    const job = await eventually(
+      'a dead-lettered job for chat 4444',
+      async () => (await api('GET', '/api/jobs?state=dead')).find((j) => j.chat_id === '4444'),
+      90_000,
+    );
+    telegram.state.failing = false;
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await expectPageChange('Jobs');
+    await page.getByLabel('State').selectOption('dead');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = page.getByTestId(`job-row-${job.id}`);
+    await expectVisible(row);
+    for (const text of ['Dead-lettered', '4444', '500']) await expectVisible(row.getByText(text, { exact: false }));
+    await axe('jobs list, dead-lettered');
+    await row.getByRole('button', { name: `Retry job ${job.id}` }).click();
+    await expectVisible(toast('success', `Job ${job.id} is being sent again`));
+    await eventually('the retried reply', () => telegram.state.sent.some((m) => m.chatId === '4444'));
+    await eventually('the job marked done', async () => (await api('GET', '/api/stats')).jobs.done === 2);
+    const answers = telegram.state.sent.filter((m) => m.chatId === '4444');
+    if (answers.length !== 1) throw new Error(`expected one answer to chat 4444, got ${answers.length}`);
+    if ((await api('GET', '/api/jobs?state=dead')).length !== 0) throw new Error('the retried job is still dead-lettered');
+  });
+
   await step('the prompt list works at phone width (375 px)', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.getByRole('link', { name: 'Prompts', exact: true }).click();

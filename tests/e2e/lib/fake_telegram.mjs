@@ -9,10 +9,11 @@ export const TELEGRAM_SECRET = 'e2e-webhook-secret_1';
 /**
  * A fake Telegram Bot API on loopback (/bot<token>/<method>): every method answers ok, except
  * sendMessage while `refuse` is set, which answers 400 "chat not found" as Telegram does for a
- * chat the bot cannot reach. Accepted messages are recorded per chat.
+ * chat the bot cannot reach, and while `failing` is set, which answers 500 (a passing outage:
+ * storybot retries). Accepted messages are recorded per chat.
  */
 export function startFakeTelegram() {
-  const state = { refuse: false, sent: [], refused: 0 };
+  const state = { refuse: false, failing: false, sent: [], refused: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -26,6 +27,9 @@ export function startFakeTelegram() {
       const method = match[2];
       if (method === 'getMe') return reply(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'Story', username: 'E2EBot' } });
       if (method === 'sendMessage') {
+        if (state.failing) {
+          return reply(500, { ok: false, error_code: 500, description: 'Internal Server Error' });
+        }
         if (state.refuse) {
           state.refused += 1;
           return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });

@@ -56,6 +56,10 @@ void StatsRecorder::RecordLocked(std::int64_t hour, std::string_view series, std
 }
 
 void StatsRecorder::Flush(std::function<void(Status)> done) {
+  // Counts are taken and handed to the store's writer in one order, and the writer commits in
+  // that order: so a caller's `done` (a chart read) runs only after every earlier flush has
+  // committed, also when this flush has nothing of its own (another read took the counts).
+  std::lock_guard order(flush_order_);
   std::map<Key, Cell> taken;
   {
     const std::int64_t hour = HourStart(clock_.UnixSeconds());
@@ -65,10 +69,7 @@ void StatsRecorder::Flush(std::function<void(Status)> done) {
     }
     taken.swap(pending_);
   }
-  if (taken.empty()) {
-    if (done) done({});
-    return;
-  }
+  if (taken.empty() && !done) return;
   std::vector<RollupDelta> deltas;
   deltas.reserve(taken.size());
   for (const auto& [key, cell] : taken) {

@@ -41,8 +41,9 @@ class StatsRecorder {
   void SetJobsWaiting(std::int64_t jobs);
   void CountFeedback(bool up);
 
-  // Writes what has been counted; `done` (may be null) runs on the store's writer thread. A
-  // failed write keeps the counts for the next flush.
+  // Writes what has been counted; `done` (may be null) runs on the store's writer thread once
+  // this and every earlier flush have committed. A failed write keeps the counts for the next
+  // flush.
   void Flush(std::function<void(Status)> done = nullptr);
   // Starts the periodic flush.
   void Start();
@@ -64,6 +65,7 @@ class StatsRecorder {
   StatsStore& store_;
   Clock& clock_;
   StatsRecorderOptions options_;
+  std::mutex flush_order_;  // held while counts are taken and submitted; never by `done`
   std::mutex mutex_;
   std::condition_variable wake_;
   std::map<Key, Cell> pending_;

@@ -79,16 +79,17 @@ Started StartFrom(const std::string& binary, const std::string& cwd, const std::
       "PATH=/usr/bin:/bin", "STORYBOT_HTTP_PORT=0", "STORYBOT_DATA_DIR=" + dir + "/data",
       "STORYBOT_LOG_DIR=" + dir + "/logs",
       std::string("STORYBOT_ADMIN_TOKEN=") + StorybotProcess::kToken};
+  // Built before fork: the child may not allocate (see Spawn in tests/support/storybot_process.cpp).
+  std::vector<char*> envp;
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  char* argv[] = {const_cast<char*>(binary.c_str()), nullptr};
   s.pid = fork();
   if (s.pid == 0) {
     const int fd = open(s.output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
     if (chdir(cwd.c_str()) != 0) _exit(126);
-    std::vector<char*> envp;
-    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    char* argv[] = {const_cast<char*>(binary.c_str()), nullptr};
     execve(binary.c_str(), argv, envp.data());
     _exit(127);
   }

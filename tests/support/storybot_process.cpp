@@ -34,20 +34,23 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
   return env;
 }
 
-// fork + exec with stdout and stderr on one pipe; returns the pid and the read end.
+// fork + exec with stdout and stderr on one pipe; returns the pid and the read end. The child of a
+// multi-threaded test (fake servers run threads) may only call async-signal-safe functions until
+// execve: another thread may have held the allocator's lock at fork, so a child that allocates can
+// hang for ever. Every array is therefore built before fork().
 pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env,
             int& out_fd) {
+  std::vector<char*> args, envp;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
-    std::vector<char*> args, envp;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
     execve(args[0], args.data(), envp.data());
     _exit(127);
   }

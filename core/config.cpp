@@ -219,6 +219,8 @@ void ReadCore(Config& c) {
   c.llm.max_tokens = v.Int("llm.max_tokens");
   c.story_system_prompt = v.Text("story.system_prompt");
   c.workers = v.Int("workers");
+  c.streaming = v.Text("streaming.mode") == "on";
+  c.stream_interval_ms = v.Int("streaming.interval_ms");
 }
 
 boost::json::value JsonValue(const SettingRow& s, const std::string& text) {
@@ -372,6 +374,12 @@ const SettingsTable& CoreSettings() {
                     "built-in ones (length, child-safe, the user's language)"),
           IntRow("WORKERS", "workers", 64, 1, 10000,
                  "story jobs in flight at once (LLM concurrency)"),
+          StringRow("STREAMING", "streaming.mode", "on",
+                    "on: show a story as it is written (Telegram drafts in private chats, Slack "
+                    "streams, webhook SSE); off: send the finished story only",
+                    [](std::string_view v) { return CheckOneOf(v, {"on", "off"}); }),
+          IntRow("STREAM_INTERVAL_MS", "streaming.interval_ms", 700, 100, 60000,
+                 "at most one preview update per chat in this many milliseconds"),
           IntRow("LIMIT_USER_PER_HOUR", "limit.user_per_hour", 20, 0, 1000000,
                  "new stories and chapters per user per channel in any hour; 0: no limit"),
           IntRow("LIMIT_USER_PER_DAY", "limit.user_per_day", 60, 0, 1000000,

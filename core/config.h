@@ -91,6 +91,8 @@ struct Config {
   } llm;
   std::string story_system_prompt;  // empty: the built-in instructions
   int workers = 0;
+  bool streaming = true;        // previews of stories being written (STORYBOT_STREAMING)
+  int stream_interval_ms = 0;   // at most one preview update per this many ms
 
   // Every table that was loaded (core's first) and every setting's value: a channel reads its own
   // from here (channels/<name>/settings.h).

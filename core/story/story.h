@@ -58,6 +58,10 @@ struct StoryRequest {
   std::string trace_id;    // forwarded to outbound calls as X-Trace-Id
   int max_tokens = 800;
   double temperature = 0.8;
+  // Streaming: called with the whole text written so far each time it grows (any thread, one
+  // call at a time; it must not block). Null: the backend need not stream. A backend that cannot
+  // stream (the offline storyteller) never calls it.
+  std::function<void(std::string_view text_so_far)> on_progress;
 };
 
 struct Story {

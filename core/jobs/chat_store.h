@@ -21,6 +21,8 @@ struct Job {
   int attempts = 0;                  // send attempts so far
   std::optional<std::string> reply;  // set once written: a resend never writes a new story
   std::string engine = {};           // who wrote `reply` (not stored: empty after a restart)
+  // "en" or "zh" when `reply` is a story (its buttons are labelled in it); empty: a bot text.
+  std::string story_language = {};
   int pieces_sent = 0;               // of a split reply, delivered before a failed send
   int store_failures = 0;            // consecutive storage errors (memory only: for backoff)
 };

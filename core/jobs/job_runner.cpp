@@ -231,6 +231,7 @@ void JobRunner::Process(Job job) {
                                                      language](Result<Story> story) mutable {
     if (story.ok()) {
       job.engine = story.value().engine;  // after an LLM fallback: "offline"
+      job.story_language = std::string(LanguageCode(language));
       if (options_.stats != nullptr) options_.stats->CountStory(job.message.channel);
       return Reply(std::move(job), story.value().text, update);
     }
@@ -277,6 +278,10 @@ void JobRunner::Send(Job job) {
                       job.message.reply_context, job.message.trace_id, job.dedupe_key};
   reply.engine = job.engine;
   reply.pieces_sent = job.pieces_sent;
+  if (!job.story_language.empty()) {  // a story: the buttons go under it
+    reply.story_id = job.id;
+    reply.language = job.story_language;
+  }
   auto shared = std::make_shared<Job>(std::move(job));
   sender->second->Send(
       reply, [this, shared](SendResult result) { OnSent(std::move(*shared), std::move(result)); });
